@@ -1,0 +1,5 @@
+from django.apps import AppConfig
+
+
+class ChargebackConfig(AppConfig):
+    name = "chargeback"

@@ -1,0 +1,16 @@
+"""Session-wide test set-up (kept beside manage.py so it applies to every tests/ folder)."""
+
+from pathlib import Path
+
+
+def pytest_configure(config):
+    from django.conf import settings
+
+    # Hashing at production strength makes every test user cost ~0.3 s; tests need no strength.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Pages use the production static pipeline (hashed names); collect it once per run.
+    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+    if not manifest.exists() and not hasattr(config, "workerinput"):
+        from django.core.management import call_command
+
+        call_command("collectstatic", interactive=False, verbosity=0)

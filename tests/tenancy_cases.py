@@ -1,0 +1,22 @@
+"""How to make, for any agency, one record of each agency-owned model the API exposes.
+
+``tests/sso/test_api_tenancy.py`` walks every endpoint of the API router; an endpoint whose
+model belongs to agencies (``sso.permissions.RULES``) must have a builder here, or that
+test fails. So a new endpoint gets the cross-agency checks the day it is added.
+"""
+
+from tests.factories import Role, make_user
+
+
+def _agency(org, agency):
+    return agency
+
+
+def _user(org, agency):
+    return make_user(Role.REQUESTER, agency=agency)
+
+
+BUILDERS = {
+    "sso.Agency": _agency,
+    "sso.User": _user,
+}
