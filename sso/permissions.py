@@ -52,6 +52,7 @@ def _roles(*codes) -> frozenset[str]:
 
 
 ADMIN_ONLY = _roles(Role.ADMIN)
+CATALOG_EDITORS = _roles(Role.ADMIN, Role.SERVICE_OWNER)
 
 RULES: dict[str, Rule] = {
     # --- sso
@@ -63,6 +64,23 @@ RULES: dict[str, Rule] = {
         agency_path="user__agency", write_roles=_roles(Role.ADMIN, Role.INTEGRATOR)
     ),
     "sso.Team": Rule(agency_path=None),
+    # --- catalog: shared by all agencies, maintained by service owners
+    "catalog.BusinessCalendar": Rule(agency_path=None, write_roles=CATALOG_EDITORS),
+    "catalog.WorkingHours": Rule(agency_path=None, write_roles=CATALOG_EDITORS),
+    "catalog.Holiday": Rule(agency_path=None, write_roles=CATALOG_EDITORS),
+    "catalog.Service": Rule(agency_path=None, write_roles=CATALOG_EDITORS),
+    "catalog.RequestType": Rule(agency_path=None, write_roles=CATALOG_EDITORS),
+    "catalog.ServiceLevel": Rule(agency_path=None, write_roles=CATALOG_EDITORS),
+    "catalog.ChecklistTemplateItem": Rule(
+        agency_path=None, provider_only=True, write_roles=CATALOG_EDITORS
+    ),
+    "catalog.ChecklistItem": Rule(
+        agency_path=None, provider_only=True, write_roles=CATALOG_EDITORS
+    ),
+    # Articles: agency staff see public ones only (see visible_articles).
+    "catalog.Article": Rule(agency_path=None, write_roles=CATALOG_EDITORS | {Role.AGENT}),
+    # Subscriptions belong to an agency; approvers request them (catalog.subscriptions checks it).
+    "catalog.Subscription": Rule(agency_path="agency", write_roles=CATALOG_EDITORS),
 }
 
 
