@@ -15,6 +15,7 @@ is always nine hours whichever offset the day has.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
@@ -56,7 +57,7 @@ class CalendarSpec:
 
     @classmethod
     def always_open(cls, timezone: str = "UTC") -> CalendarSpec:
-        return cls(timezone=timezone, windows={day: ((0, MINUTES_PER_DAY),) for day in range(7)})
+        return cls(timezone=timezone, windows=dict.fromkeys(range(7), ((0, MINUTES_PER_DAY),)))
 
     def has_hours(self) -> bool:
         return any(self.windows.values())
@@ -196,7 +197,7 @@ def validate_windows(windows: list[tuple[int, int, int]]) -> list[str]:
         by_day.setdefault(weekday, []).append((start, end))
     for weekday, spans in sorted(by_day.items()):
         spans.sort()
-        for (start, end), (next_start, next_end) in zip(spans, spans[1:], strict=False):
+        for (start, end), (next_start, next_end) in itertools.pairwise(spans):
             if next_start < end:
                 errors.append(
                     f"{format_hhmm(start)}-{format_hhmm(end)} overlaps "

@@ -297,7 +297,7 @@ class Subscription(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.agency.code} × {self.service.code} ({self.quantity})"
+        return f"{self.agency.code} x {self.service.code} ({self.quantity})"
 
     def clean(self):
         if self.end_date and self.start_date and self.end_date < self.start_date:
