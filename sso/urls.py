@@ -17,6 +17,8 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("sso.web_urls")),
+    path("catalog/", include("catalog.urls")),
+    path("tickets/", include("tickets.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("sso.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
