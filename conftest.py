@@ -6,8 +6,14 @@ from pathlib import Path
 def pytest_configure(config):
     from django.conf import settings
 
+    from sso.celery import app as celery_app
+
     # Hashing at production strength makes every test user cost ~0.3 s; tests need no strength.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Unit tests run queued tasks in-process; tests/integration switches this off and
+    # starts a real worker on Redis.
+    celery_app.conf.task_always_eager = True
+    celery_app.conf.task_eager_propagates = True
     # Pages use the production static pipeline (hashed names); collect it once per run.
     manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
     if not manifest.exists() and not hasattr(config, "workerinput"):
