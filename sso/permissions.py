@@ -205,3 +205,32 @@ def can_manage_user(actor, agency_id: int | None, roles) -> bool:
         and Role.INTEGRATOR not in set(roles)
         and not (set(roles) & PROVIDER_ROLES)
     )
+
+
+# --- the catalog ---------------------------------------------------------------------------------
+
+# Agency staff see the published catalog: live services, and retired ones (their tickets and
+# subscriptions stay readable). Services still proposed or in design/transition are the
+# provider's pipeline.
+PUBLISHED_SERVICE_STATES = ("live", "retired")
+
+
+def can_edit_catalog(user) -> bool:
+    return is_admin(user) or has_role(user, Role.SERVICE_OWNER)
+
+
+def visible_services(queryset: QuerySet, user, service_path: str = "") -> QuerySet:
+    """Services (or rows hanging off one, via ``service_path``) the user may see."""
+    queryset = visible(queryset, user)
+    if is_provider(user):
+        return queryset
+    prefix = f"{service_path}__" if service_path else ""
+    return queryset.filter(**{f"{prefix}lifecycle_state__in": PUBLISHED_SERVICE_STATES})
+
+
+def visible_articles(queryset: QuerySet, user) -> QuerySet:
+    """Knowledge articles: agency staff read public articles of published services only."""
+    queryset = visible_services(queryset, user, "service")
+    if is_provider(user):
+        return queryset
+    return queryset.filter(audience="public")

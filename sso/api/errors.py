@@ -5,9 +5,12 @@ operation functions are translated here, so operations need not know about HTTP.
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
+from django.db.models import ProtectedError, RestrictedError
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from sso.errors import StateConflict
 
 
 class Conflict(exceptions.APIException):
@@ -44,6 +47,13 @@ def exception_handler(exc, context):
         return Response(payload, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
+    if isinstance(exc, StateConflict):
+        exc = Conflict(exc.detail, **exc.extra)
+    if isinstance(exc, ProtectedError | RestrictedError):
+        return Response(
+            {"detail": "Other records still refer to this one; it cannot be deleted."},
+            status=status.HTTP_409_CONFLICT,
+        )
     if isinstance(exc, IntegrityError):
         return Response(
             {"detail": "That conflicts with an existing record (a unique value is already taken)."},
