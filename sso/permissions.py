@@ -53,6 +53,8 @@ def _roles(*codes) -> frozenset[str]:
 
 ADMIN_ONLY = _roles(Role.ADMIN)
 CATALOG_EDITORS = _roles(Role.ADMIN, Role.SERVICE_OWNER)
+# Provider staff who work tickets (and integrators, who import and update them).
+TICKET_WORKERS = _roles(Role.ADMIN, Role.AGENT, Role.SERVICE_OWNER, Role.INTEGRATOR)
 
 RULES: dict[str, Rule] = {
     # --- sso
@@ -81,6 +83,22 @@ RULES: dict[str, Rule] = {
     "catalog.Article": Rule(agency_path=None, write_roles=CATALOG_EDITORS | {Role.AGENT}),
     # Subscriptions belong to an agency; approvers request them (catalog.subscriptions checks it).
     "catalog.Subscription": Rule(agency_path="agency", write_roles=CATALOG_EDITORS),
+    # --- tickets: agency staff see their agency's tickets; operations in tickets/workflow.py
+    # check who may file, comment and transition (see can_file_ticket / can_work_tickets).
+    "tickets.Ticket": Rule(agency_path="agency", write_roles=TICKET_WORKERS),
+    "tickets.TicketEvent": Rule(agency_path="ticket__agency", write_roles=TICKET_WORKERS),
+    # Internal notes: narrow with visible_comments(), never visible() alone.
+    "tickets.Comment": Rule(agency_path="ticket__agency", write_roles=TICKET_WORKERS),
+    "tickets.Attachment": Rule(agency_path="ticket__agency", write_roles=TICKET_WORKERS),
+    "tickets.SatisfactionRating": Rule(agency_path="ticket__agency"),
+    "tickets.TeamAssignment": Rule(agency_path="ticket__agency", provider_only=True),
+    "tickets.RoutingRule": Rule(
+        agency_path=None, provider_only=True, write_roles=_roles(Role.ADMIN, Role.SERVICE_OWNER)
+    ),
+    "tickets.PriorityMatrixEntry": Rule(agency_path=None),
+    "tickets.Tag": Rule(agency_path=None, write_roles=TICKET_WORKERS),
+    # Saved views are personal: narrow with visible_saved_views().
+    "tickets.SavedView": Rule(agency_path=None, provider_only=True, write_roles=ALL_ROLES),
 }
 
 
@@ -234,3 +252,53 @@ def visible_articles(queryset: QuerySet, user) -> QuerySet:
     if is_provider(user):
         return queryset
     return queryset.filter(audience="public")
+
+
+# --- tickets ------------------------------------------------------------------------------------
+
+
+def sees_internal_notes(user) -> bool:
+    """Internal notes (and internal attachments and events) are for provider staff only."""
+    return is_provider(user) and (
+        is_admin(user) or has_role(user, Role.AGENT, Role.SERVICE_OWNER, Role.INTEGRATOR)
+    )
+
+
+def visible_comments(queryset: QuerySet, user) -> QuerySet:
+    """Comments, attachments or ticket events the user may see: their agency's, minus internal."""
+    queryset = visible(queryset, user)
+    if not sees_internal_notes(user):
+        queryset = queryset.filter(internal=False)
+    return queryset
+
+
+def can_work_tickets(user) -> bool:
+    """Agents' actions: assign, escalate, internal notes, any transition, re-run routing."""
+    return is_provider(user) and (
+        is_admin(user) or has_role(user, Role.AGENT, Role.SERVICE_OWNER, Role.INTEGRATOR)
+    )
+
+
+def can_file_ticket(user, agency_id: int | None) -> bool:
+    """Agency staff file for their own agency; provider staff and integrators for any."""
+    if not can_act_for_agency(user, agency_id):
+        return False
+    if is_provider(user):
+        return can_work_tickets(user)
+    return has_role(user, Role.REQUESTER, Role.APPROVER, Role.INTEGRATOR)
+
+
+def can_approve_tickets(user, agency_id: int | None) -> bool:
+    """The agency's approvers decide on requests that need approval (administrators too)."""
+    if is_admin(user):
+        return True
+    return (
+        is_signed_in(user)
+        and agency_id is not None
+        and user.agency_id == agency_id
+        and has_role(user, Role.APPROVER)
+    )
+
+
+def visible_saved_views(queryset: QuerySet, user) -> QuerySet:
+    return visible(queryset, user).filter(user=user) if is_signed_in(user) else queryset.none()
