@@ -74,7 +74,25 @@ def _local_instant(day: date, minute: int, tz: ZoneInfo) -> datetime:
         day = day + timedelta(days=minute // MINUTES_PER_DAY)
         minute %= MINUTES_PER_DAY
     wall = datetime.combine(day, time(minute // 60, minute % 60), tzinfo=tz)
-    return wall.astimezone(UTC)
+    instant = wall.astimezone(UTC)
+    if instant.astimezone(tz).replace(tzinfo=None) != wall.replace(tzinfo=None):
+        # The wall time does not exist (skipped by a spring-forward change). Clamp it to the
+        # change itself, so that 02:00-02:45 on such a day is empty and cannot overlap 03:00-.
+        return _gap_start(wall.replace(fold=1).astimezone(UTC), instant, tz)
+    return instant
+
+
+def _gap_start(before: datetime, after: datetime, tz: ZoneInfo) -> datetime:
+    """The instant the offset changes between ``before`` and ``after`` (offsets change on minutes)."""
+    offset = before.astimezone(tz).utcoffset()
+    low, high = 0, int((after - before).total_seconds() // 60)
+    while low < high:
+        middle = (low + high) // 2
+        if (before + timedelta(minutes=middle)).astimezone(tz).utcoffset() == offset:
+            low = middle + 1
+        else:
+            high = middle
+    return before + timedelta(minutes=low)
 
 
 def _day_windows(spec: CalendarSpec, day: date) -> list[tuple[datetime, datetime]]:

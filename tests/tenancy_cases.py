@@ -16,7 +16,19 @@ def _user(org, agency):
     return make_user(Role.REQUESTER, agency=agency)
 
 
+def _subscription(org, agency):
+    from datetime import date
+
+    from catalog.models import Subscription
+    from tests.factories import make_service
+
+    return Subscription.objects.create(
+        agency=agency, service=make_service(), quantity=5, start_date=date(2026, 1, 1)
+    )
+
+
 BUILDERS = {
     "sso.Agency": _agency,
     "sso.User": _user,
+    "catalog.Subscription": _subscription,
 }
