@@ -1,0 +1,30 @@
+"""Ticket settings, read at call time (never frozen at import) with sensible defaults."""
+
+from django.conf import settings
+
+DEFAULT_EXTENSIONS = (
+    ".pdf .png .jpg .jpeg .gif .txt .log .csv .xlsx .xls .docx .doc .pptx .odt .ods .zip .eml .msg"
+)
+
+
+def reopen_window_days() -> int:
+    return int(getattr(settings, "TICKETS_REOPEN_WINDOW_DAYS", 7))
+
+
+def auto_close_days() -> int:
+    return int(getattr(settings, "TICKETS_AUTO_CLOSE_DAYS", 5))
+
+
+def max_attachment_bytes() -> int:
+    return int(getattr(settings, "TICKETS_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024))
+
+
+def allowed_extensions() -> frozenset[str]:
+    value = getattr(settings, "TICKETS_ATTACHMENT_EXTENSIONS", DEFAULT_EXTENSIONS)
+    if isinstance(value, str):
+        value = value.replace(",", " ").split()
+    return frozenset(ext.lower() if ext.startswith(".") else f".{ext.lower()}" for ext in value)
+
+
+def site_url() -> str:
+    return str(getattr(settings, "SITE_URL", "http://127.0.0.1:8000")).rstrip("/")
