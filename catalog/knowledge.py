@@ -108,7 +108,7 @@ def save_article(article: Article | None = None, *, acting_user, **values) -> Ar
         from django.core.exceptions import ValidationError
 
         raise ValidationError({"service": ["An article stays with its service."]})
-    changed = any(getattr(article, name) != value for name, value in values.items())
+    changed = creating or any(getattr(article, name) != value for name, value in values.items())
     for name, value in values.items():
         setattr(article, name, value)
     if article.service_id and article.service.lifecycle_state == Lifecycle.RETIRED and changed:
@@ -151,8 +151,9 @@ def _ranked(queryset: QuerySet, words: list[str], *, any_word: bool) -> QuerySet
         else:
             query = SearchQuery(" ".join(words), config="english", search_type="websearch")
         return (
-            queryset.annotate(rank=SearchRank(vector, query))
-            .filter(rank__gt=0)
+            # ts_rank gives non-matches a tiny positive rank, so match with @@ explicitly.
+            queryset.annotate(search=vector, rank=SearchRank(vector, query))
+            .filter(search=query)
             .order_by("-rank", "title")
         )
     # SQLite: any (or every) word in the title or body; title hits first.

@@ -30,6 +30,13 @@ class HoursSerializer(serializers.Serializer):
     start = serializers.CharField(max_length=5)
     end = serializers.CharField(max_length=5)
 
+    def to_representation(self, hours):
+        return {
+            "weekday": hours.weekday,
+            "start": format_hhmm(hours.start_minute),
+            "end": format_hhmm(hours.end_minute),
+        }
+
 
 class HolidaySerializer(serializers.Serializer):
     date = serializers.DateField()
@@ -49,21 +56,6 @@ class CalendarSerializer(serializers.ModelSerializer):
 
     def get_hours_summary(self, calendar) -> str:
         return hours_in_words(calendar.hours.all())
-
-    def to_representation(self, calendar):
-        data = super().to_representation(calendar)
-        data["hours"] = [
-            {
-                "weekday": h.weekday,
-                "start": format_hhmm(h.start_minute),
-                "end": format_hhmm(h.end_minute),
-            }
-            for h in calendar.hours.all()
-        ]
-        data["holidays"] = [
-            {"date": h.date.isoformat(), "name": h.name} for h in calendar.holidays.all()
-        ]
-        return data
 
     def _save(self, calendar, validated):
         hours = validated.pop("hours", None)
