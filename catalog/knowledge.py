@@ -17,7 +17,7 @@ import nh3
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, ExpressionWrapper, IntegerField, Q, QuerySet, Value, When
 from django.utils.safestring import mark_safe
 
 from catalog.errors import InvalidLifecycleMove
@@ -156,19 +156,23 @@ def _ranked(queryset: QuerySet, words: list[str], *, any_word: bool) -> QuerySet
             .filter(search=query)
             .order_by("-rank", "title")
         )
-    # SQLite: any (or every) word in the title or body; title hits first.
+    # SQLite: any (or every) word in the title or body; a title hit weighs twice a body hit.
     condition = None
-    title_hits = []
+    score = Value(0)
     for word in words:
         term = Q(title__icontains=word) | Q(body__icontains=word)
         if condition is None:
             condition = term
         else:
             condition = (condition | term) if any_word else (condition & term)
-        title_hits.append(When(title__icontains=word, then=Value(1)))
+        score = (
+            score
+            + Case(When(title__icontains=word, then=Value(2)), default=Value(0))
+            + Case(When(body__icontains=word, then=Value(1)), default=Value(0))
+        )
     return (
         queryset.filter(condition)
-        .annotate(rank=Case(*title_hits, default=Value(0), output_field=IntegerField()))
+        .annotate(rank=ExpressionWrapper(score, output_field=IntegerField()))
         .order_by("-rank", "title")
     )
 

@@ -18,7 +18,7 @@ from catalog.business_time import (
 )
 
 NY = ZoneInfo("America/New_York")
-OFFICE = CalendarSpec("America/New_York", {d: ((9 * 60, 17 * 60),) for d in range(5)})
+OFFICE = CalendarSpec("America/New_York", dict.fromkeys(range(5), ((9 * 60, 17 * 60),)))
 
 
 def local(*args, tz=NY):
