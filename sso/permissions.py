@@ -53,6 +53,10 @@ def _roles(*codes) -> frozenset[str]:
 
 ADMIN_ONLY = _roles(Role.ADMIN)
 CATALOG_EDITORS = _roles(Role.ADMIN, Role.SERVICE_OWNER)
+# Per-team figures are the provider's internal targets: its staff and the boards see them.
+TEAM_FIGURE_READERS = _roles(
+    Role.ADMIN, Role.AGENT, Role.SERVICE_OWNER, Role.FINANCE_ADMIN, Role.INTEGRATOR, Role.BOARD_MEMBER
+)
 # Provider staff who work tickets (and integrators, who import and update them).
 TICKET_WORKERS = _roles(Role.ADMIN, Role.AGENT, Role.SERVICE_OWNER, Role.INTEGRATOR)
 
@@ -99,6 +103,19 @@ RULES: dict[str, Rule] = {
     "tickets.Tag": Rule(agency_path=None, write_roles=TICKET_WORKERS),
     # Saved views are personal: narrow with visible_saved_views().
     "tickets.SavedView": Rule(agency_path=None, provider_only=True, write_roles=ALL_ROLES),
+    # --- SLA and OLA compliance (derived rows, written only by tickets.compliance)
+    "tickets.SlaComplianceDay": Rule(agency_path="agency", write_roles=frozenset()),
+    "tickets.SlaComplianceMonth": Rule(agency_path="agency", write_roles=frozenset()),
+    "tickets.TeamComplianceDay": Rule(
+        agency_path=None, view_roles=TEAM_FIGURE_READERS, write_roles=frozenset()
+    ),
+    "tickets.TeamOlaTarget": Rule(
+        agency_path=None, view_roles=TEAM_FIGURE_READERS, write_roles=CATALOG_EDITORS
+    ),
+    "tickets.SlaWarning": Rule(
+        agency_path="ticket__agency", provider_only=True, write_roles=frozenset()
+    ),
+    "tickets.Notice": Rule(agency_path="user__agency", write_roles=frozenset()),
 }
 
 
