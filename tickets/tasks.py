@@ -71,3 +71,23 @@ def close_resolved():
             return {"closed": workflow.close_resolved()}
     except JobAlreadyRunning:
         return {"skipped": True}
+
+
+@shared_task(
+    name="tickets.deliver_webhook",
+    bind=True,
+    max_retries=5,
+    soft_time_limit=30,
+    time_limit=60,
+    ignore_result=True,
+)
+def deliver_webhook(self, delivery_id: int):
+    """POST one webhook delivery; on failure retry after 30 s, 1, 2, 4, 8 minutes."""
+    from tickets import webhooks
+
+    try:
+        webhooks.attempt(delivery_id)
+    except webhooks.DeliveryFailed as exc:
+        if self.request.is_eager:
+            return  # the embedded default has no broker to retry with; the log shows the failure
+        raise self.retry(exc=exc, countdown=30 * 2**self.request.retries) from exc
