@@ -17,6 +17,8 @@ ENTRIES = [
         {Role.ADMIN, Role.SERVICE_OWNER, Role.FINANCE_ADMIN, Role.AGENT},
     ),
     ("My agency", "sso:my-agency", "agency"),
+    ("My tickets", "tickets:mine", "agency"),
+    ("Queue", "tickets:queue", {Role.AGENT, Role.SERVICE_OWNER, Role.ADMIN}),
     ("Teams", "sso:team-list", None),
     ("API docs", "api-docs", {Role.INTEGRATOR, Role.ADMIN}),
     ("Admin", "admin:index", {Role.ADMIN}),

@@ -27,7 +27,17 @@ def _subscription(org, agency):
     )
 
 
+def _ticket(org, agency):
+    from tests.factories import make_service
+    from tickets.workflow import create_ticket
+
+    service = make_service()
+    requester = make_user(Role.REQUESTER, agency=agency)
+    return create_ticket(acting_user=requester, service=service, title=f"Ticket for {agency.code}")
+
+
 BUILDERS = {
+    "tickets.Ticket": _ticket,
     "sso.Agency": _agency,
     "sso.User": _user,
     "catalog.Subscription": _subscription,

@@ -286,3 +286,43 @@ def rerun_rules(ticket: Ticket | int, *, acting_user: User) -> routing.RoutingOu
     if ticket.team_id != before["team_id"] or ticket.assignee_id != before["assignee_id"]:
         notifications.ticket_assigned(ticket)
     return outcome
+
+
+@transaction.atomic
+def update_details(
+    ticket: Ticket | int,
+    *,
+    acting_user: User,
+    title=None,
+    description=None,
+    tags=None,
+    watchers=None,
+) -> Ticket:
+    """Title, description, tags and watchers (history records who changed what)."""
+    ticket = workflow.lock(ticket)
+    workflow.require_open(ticket)
+    _require_worker(acting_user, ticket)
+    changed = False
+    if title is not None:
+        title = workflow._clean_text(title, "title", required=True, max_length=200)
+        changed |= title != ticket.title
+        ticket.title = title
+    if description is not None:
+        description = workflow._clean_text(
+            description, "description", required=False, max_length=50_000
+        )
+        changed |= description != ticket.description
+        ticket.description = description
+    if changed:
+        ticket._history_user = acting_user
+        ticket.save()
+    if tags is not None:
+        ticket.tags.clear()
+        workflow.add_tags(ticket, tags)
+    if watchers is not None:
+        if any(w.agency_id not in (None, ticket.agency_id) for w in watchers):
+            raise ValidationError(
+                {"watchers": ["Watchers must be provider staff or staff of the ticket's agency."]}
+            )
+        ticket.watchers.set(watchers)
+    return ticket
