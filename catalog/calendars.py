@@ -11,6 +11,7 @@ from zoneinfo import available_timezones
 import holidays as holiday_data
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from simple_history.utils import bulk_create_with_history
 
 from catalog.business_time import parse_hhmm, validate_windows
 from catalog.models import BusinessCalendar, Holiday, WorkingHours
@@ -148,13 +149,21 @@ def save_calendar(
     calendar.save()
     if windows is not None:
         calendar.hours.all().delete()
-        WorkingHours.objects.bulk_create(
-            WorkingHours(calendar=calendar, weekday=d, start_minute=s, end_minute=e)
-            for d, s, e in windows
+        bulk_create_with_history(
+            [
+                WorkingHours(calendar=calendar, weekday=d, start_minute=s, end_minute=e)
+                for d, s, e in windows
+            ],
+            WorkingHours,
+            default_user=acting_user,
         )
     if days is not None:
         calendar.holidays.all().delete()
-        Holiday.objects.bulk_create(Holiday(calendar=calendar, date=d, name=n) for d, n in days)
+        bulk_create_with_history(
+            [Holiday(calendar=calendar, date=d, name=n) for d, n in days],
+            Holiday,
+            default_user=acting_user,
+        )
     return calendar
 
 
@@ -201,7 +210,7 @@ def import_holidays(
     found = holidays_for(country, subdivision, year_from, year_to)
     existing = set(calendar.holidays.values_list("date", flat=True))
     new = [Holiday(calendar=calendar, date=d, name=n) for d, n in found if d not in existing]
-    Holiday.objects.bulk_create(new)
+    bulk_create_with_history(new, Holiday, default_user=acting_user)
     return len(new)
 
 

@@ -38,6 +38,7 @@ class WorkingHours(models.Model):
     end_minute = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(1), MaxValueValidator(24 * 60)]
     )
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["calendar", "weekday", "start_minute"]
@@ -57,6 +58,7 @@ class Holiday(models.Model):
     )
     date = models.DateField()
     name = models.CharField(max_length=120)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["calendar", "date"]
@@ -314,6 +316,7 @@ class ChecklistTemplateItem(models.Model):
     )
     position = models.PositiveSmallIntegerField(default=0)
     is_active = models.BooleanField(default=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["position", "name"]

@@ -20,6 +20,8 @@ ENTRIES = [
     ("My tickets", "tickets:mine", "agency"),
     ("Queue", "tickets:queue", {Role.AGENT, Role.SERVICE_OWNER, Role.ADMIN}),
     ("Teams", "sso:team-list", None),
+    ("Catalog", "catalog:browse", None),
+    ("Subscriptions", "catalog:subscriptions", None),
     ("API docs", "api-docs", {Role.INTEGRATOR, Role.ADMIN}),
     ("Admin", "admin:index", {Role.ADMIN}),
 ]
