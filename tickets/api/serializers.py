@@ -167,7 +167,7 @@ class TicketSerializer(serializers.ModelSerializer):
                 ticket,
                 acting_user=user,
                 team=validated_data.get("team"),
-                assignee=validated_data["assignee"] if "assignee" in validated_data else False,
+                assignee=validated_data.get("assignee", False),
             )
         return Ticket.objects.get(pk=ticket.pk)
 
