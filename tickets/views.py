@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from catalog.models import Lifecycle, RequestType, Service
+from catalog.models import Service
 from sso import permissions
 from sso.errors import StateConflict
 from sso.models import Role, Team, User
@@ -599,6 +599,3 @@ def queue_counts(user):
         .values_list("status")
         .annotate(n=Count("pk"))
     )
-
-
-__all__ = ["Lifecycle", "RequestType"]

@@ -30,7 +30,34 @@ def test_file_by_code_and_read_back(org, api, request_type):
     )
     assert response.status_code == 201, response.content
     body = response.json()
-    for field in ["id", "number", "agency", "requester", "service", "request_type", "kind", "title", "description", "impact", "urgency", "priority", "status", "team", "assignee", "tier", "fields", "opened_at", "first_response_at", "resolved_at", "closed_at", "response_due_at", "resolution_due_at", "response_breached", "resolution_breached", "paused_minutes"]:
+    for field in [
+        "id",
+        "number",
+        "agency",
+        "requester",
+        "service",
+        "request_type",
+        "kind",
+        "title",
+        "description",
+        "impact",
+        "urgency",
+        "priority",
+        "status",
+        "team",
+        "assignee",
+        "tier",
+        "fields",
+        "opened_at",
+        "first_response_at",
+        "resolved_at",
+        "closed_at",
+        "response_due_at",
+        "resolution_due_at",
+        "response_breached",
+        "resolution_breached",
+        "paused_minutes",
+    ]:
         assert field in body
     assert body["agency"] == org.agency_a.pk
     assert body["priority"] == 1
