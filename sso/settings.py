@@ -231,6 +231,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a "status"; name each choice set after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "OnboardingStatusEnum": "sso.models.OnboardingStatus",
+        "SubscriptionStatusEnum": "catalog.models.SubscriptionStatus",
+        "TicketKindEnum": "catalog.models.TicketKind",
+    },
 }
 
 # --- Logging ------------------------------------------------------------------------------------

@@ -322,5 +322,5 @@ class SubscriptionSerializer(serializers.ModelSerializer):
         )
 
 
-class DecisionSerializer(serializers.Serializer):
+class SubscriptionDecisionSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")

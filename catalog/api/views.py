@@ -221,7 +221,7 @@ class SubscriptionViewSet(TenantScopedCreateReadViewSet):
     partial_update.operation_checks_roles = True
 
     def _decide(self, request, operation):
-        params = serializers.DecisionSerializer(data=request.data)
+        params = serializers.SubscriptionDecisionSerializer(data=request.data)
         params.is_valid(raise_exception=True)
         subscription = operation(
             self.get_object(), acting_user=request.user, note=params.validated_data["note"]
@@ -229,7 +229,8 @@ class SubscriptionViewSet(TenantScopedCreateReadViewSet):
         return Response(self.get_serializer(subscription).data)
 
     @extend_schema(
-        request=serializers.DecisionSerializer, responses=serializers.SubscriptionSerializer
+        request=serializers.SubscriptionDecisionSerializer,
+        responses=serializers.SubscriptionSerializer,
     )
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
@@ -238,7 +239,8 @@ class SubscriptionViewSet(TenantScopedCreateReadViewSet):
     approve.operation_checks_roles = True
 
     @extend_schema(
-        request=serializers.DecisionSerializer, responses=serializers.SubscriptionSerializer
+        request=serializers.SubscriptionDecisionSerializer,
+        responses=serializers.SubscriptionSerializer,
     )
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
@@ -247,7 +249,8 @@ class SubscriptionViewSet(TenantScopedCreateReadViewSet):
     reject.operation_checks_roles = True
 
     @extend_schema(
-        request=serializers.DecisionSerializer, responses=serializers.SubscriptionSerializer
+        request=serializers.SubscriptionDecisionSerializer,
+        responses=serializers.SubscriptionSerializer,
     )
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
