@@ -14,6 +14,13 @@ def pytest_configure(config):
     # starts a real worker on Redis.
     celery_app.conf.task_always_eager = True
     celery_app.conf.task_eager_propagates = True
+    # Each xdist worker gets a Redis database of its own for the cache, so one worker's
+    # cache.clear() between tests cannot wipe what another worker's test (or its Celery
+    # worker) just wrote. The broker stays on REDIS_URL.
+    worker = getattr(config, "workerinput", {}).get("workerid", "")
+    if settings.REDIS_URL and worker.startswith("gw"):
+        base = settings.REDIS_URL.rsplit("/", 1)[0]
+        settings.CACHES["default"]["LOCATION"] = f"{base}/{1 + int(worker[2:]) % 8}"
     # Pages use the production static pipeline (hashed names); collect it once per run.
     manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
     if not manifest.exists() and not hasattr(config, "workerinput"):

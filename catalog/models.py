@@ -216,6 +216,10 @@ class ServiceLevel(models.Model):
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
         help_text="Share of the month's charge for this service credited when compliance falls short.",
     )
+    escalate_on_breach = models.BooleanField(
+        default=False,
+        help_text="Escalate a ticket to the next tier automatically when it breaches.",
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -19,6 +19,7 @@ ENTRIES = [
     ("My agency", "sso:my-agency", "agency"),
     ("My tickets", "tickets:mine", "agency"),
     ("Queue", "tickets:queue", {Role.AGENT, Role.SERVICE_OWNER, Role.ADMIN}),
+    ("SLA compliance", "compliance:page", None),
     ("Teams", "sso:team-list", None),
     ("Catalog", "catalog:browse", None),
     ("Subscriptions", "catalog:subscriptions", None),

@@ -55,8 +55,14 @@ ADMIN_ONLY = _roles(Role.ADMIN)
 CATALOG_EDITORS = _roles(Role.ADMIN, Role.SERVICE_OWNER)
 # Per-team figures are the provider's internal targets: its staff and the boards see them.
 TEAM_FIGURE_READERS = _roles(
-    Role.ADMIN, Role.AGENT, Role.SERVICE_OWNER, Role.FINANCE_ADMIN, Role.INTEGRATOR, Role.BOARD_MEMBER
+    Role.ADMIN,
+    Role.AGENT,
+    Role.SERVICE_OWNER,
+    Role.FINANCE_ADMIN,
+    Role.INTEGRATOR,
+    Role.BOARD_MEMBER,
 )
+WEBHOOK_MANAGERS = _roles(Role.ADMIN, Role.INTEGRATOR)
 # Provider staff who work tickets (and integrators, who import and update them).
 TICKET_WORKERS = _roles(Role.ADMIN, Role.AGENT, Role.SERVICE_OWNER, Role.INTEGRATOR)
 
@@ -116,6 +122,14 @@ RULES: dict[str, Rule] = {
         agency_path="ticket__agency", provider_only=True, write_roles=frozenset()
     ),
     "tickets.Notice": Rule(agency_path="user__agency", write_roles=frozenset()),
+    # --- webhooks: an agency's integrator manages its agency's endpoints; provider-wide
+    # endpoints (no agency) are the provider's.
+    "tickets.WebhookEndpoint": Rule(
+        agency_path="agency", view_roles=WEBHOOK_MANAGERS, write_roles=WEBHOOK_MANAGERS
+    ),
+    "tickets.WebhookDelivery": Rule(
+        agency_path="endpoint__agency", view_roles=WEBHOOK_MANAGERS, write_roles=frozenset()
+    ),
 }
 
 

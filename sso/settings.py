@@ -142,8 +142,12 @@ if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
     CELERY_TASK_ALWAYS_EAGER = False
+    # CACHE_URL may point the cache at another Redis database than the broker (tests do).
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": env("CACHE_URL", REDIS_URL),
+        }
     }
 else:
     # Embedded default: no broker, tasks run in-process when queued.
@@ -155,11 +159,31 @@ else:
 
 # Periodic jobs; each has a management command for backfills. Times are in TIME_ZONE.
 CELERY_BEAT_SCHEDULE = {
-    "heartbeat": {
-        "task": "sso.tasks.heartbeat",
-        "schedule": crontab(minute="*/5"),
+    "heartbeat": {"task": "sso.tasks.heartbeat", "schedule": crontab(minute="*/5")},
+    # Breach flags, early warnings and automatic escalations as they happen.
+    "watch-sla": {"task": "tickets.watch_sla", "schedule": crontab(minute="*/5")},
+    # Yesterday's SLA/OLA compliance (and a few days before it, for late changes), nightly.
+    "compute-sla-compliance": {
+        "task": "tickets.compute_sla_compliance",
+        "schedule": crontab(hour=1, minute=30),
+    },
+    "close-resolved-tickets": {
+        "task": "tickets.close_resolved",
+        "schedule": crontab(hour=2, minute=15),
     },
 }
+
+# --- Tickets and SLAs -----------------------------------------------------------------------------
+TICKETS_REOPEN_WINDOW_DAYS = env_int("TICKETS_REOPEN_WINDOW_DAYS", 7, minimum=0)
+TICKETS_AUTO_CLOSE_DAYS = env_int("TICKETS_AUTO_CLOSE_DAYS", 5, minimum=1)
+TICKETS_MAX_ATTACHMENT_BYTES = env_int("TICKETS_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024, minimum=1)
+SLA_WARNING_PCT = env_int("SLA_WARNING_PCT", 75, minimum=1)
+if SLA_WARNING_PCT >= 100:
+    raise ImproperlyConfigured(
+        f"SLA_WARNING_PCT={SLA_WARNING_PCT} must be below 100 (100 is the breach)"
+    )
+SLA_COMPLIANCE_LOOKBACK_DAYS = env_int("SLA_COMPLIANCE_LOOKBACK_DAYS", 3, minimum=1)
+SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
 
 # --- Email ----------------------------------------------------------------------------------
 EMAIL_BACKEND_PATH = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

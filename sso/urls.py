@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("sso.web_urls")),
     path("catalog/", include("catalog.urls")),
     path("tickets/", include("tickets.urls")),
+    path("sla/", include("tickets.compliance_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("sso.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

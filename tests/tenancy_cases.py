@@ -36,7 +36,56 @@ def _ticket(org, agency):
     return create_ticket(acting_user=requester, service=service, title=f"Ticket for {agency.code}")
 
 
+def _compliance_day(org, agency):
+    from datetime import date
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from tests.factories import make_service
+    from tickets.compliance_models import SlaComplianceDay
+
+    return SlaComplianceDay.objects.create(
+        date=date(2026, 10, 1), service=make_service(), agency=agency, priority=2, metric="response",
+        met=3, breached=1, compliance_pct=Decimal("75.00"), computed_at=timezone.now(),
+    )  # fmt: skip
+
+
+def _compliance_month(org, agency):
+    from datetime import date
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from tests.factories import make_service
+    from tickets.compliance_models import SlaComplianceMonth
+
+    return SlaComplianceMonth.objects.create(
+        month=date(2026, 10, 1), service=make_service(), agency=agency, priority=2, metric="response",
+        met=3, breached=1, compliance_pct=Decimal("75.00"), computed_at=timezone.now(),
+    )  # fmt: skip
+
+
+def _webhook(org, agency):
+    from tickets.webhook_models import WebhookEndpoint
+
+    owner = make_user(Role.INTEGRATOR, agency=agency)
+    return WebhookEndpoint.objects.create(owner=owner, agency=agency, url="http://127.0.0.1:9/hook")
+
+
+def _webhook_delivery(org, agency):
+    from tickets.webhook_models import WebhookDelivery
+
+    return WebhookDelivery.objects.create(
+        endpoint=_webhook(org, agency), event="ticket.created", payload={}
+    )
+
+
 BUILDERS = {
+    "tickets.SlaComplianceDay": _compliance_day,
+    "tickets.SlaComplianceMonth": _compliance_month,
+    "tickets.WebhookEndpoint": _webhook,
+    "tickets.WebhookDelivery": _webhook_delivery,
     "tickets.Ticket": _ticket,
     "sso.Agency": _agency,
     "sso.User": _user,

@@ -28,3 +28,21 @@ def allowed_extensions() -> frozenset[str]:
 
 def site_url() -> str:
     return str(getattr(settings, "SITE_URL", "http://127.0.0.1:8000")).rstrip("/")
+
+
+def sla_warning_pct() -> int:
+    """Share of an SLA target after which the assignee and team lead are warned (100 = breach)."""
+    return int(getattr(settings, "SLA_WARNING_PCT", 75))
+
+
+def ola_target_minutes(team_id: int | None, priority: int) -> int | None:
+    """The team's internal target for a priority, if it has one."""
+    if team_id is None:
+        return None
+    from tickets.compliance_models import TeamOlaTarget
+
+    return (
+        TeamOlaTarget.objects.filter(team_id=team_id, priority=priority)
+        .values_list("minutes", flat=True)
+        .first()
+    )

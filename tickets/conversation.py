@@ -14,7 +14,7 @@ from django.utils.text import get_valid_filename
 
 from sso import permissions
 from sso.models import Role, User
-from tickets import conf, notifications, sla, workflow
+from tickets import conf, notifications, sla, webhooks, workflow
 from tickets.errors import AlreadyRated
 from tickets.models import (
     Attachment,
@@ -24,6 +24,7 @@ from tickets.models import (
     Status,
     Ticket,
 )
+from tickets.webhook_models import WebhookEvent
 
 MAX_COMMENT_LENGTH = 50_000
 
@@ -101,6 +102,17 @@ def add_comment(
             at=at,
         )
     notifications.comment_added(comment)
+    if not internal:
+        webhooks.emit(
+            WebhookEvent.COMMENTED,
+            ticket,
+            comment={
+                "id": comment.pk,
+                "author": comment.author_id,
+                "body": comment.body,
+                "created_at": comment.created_at,
+            },
+        )
     return comment
 
 

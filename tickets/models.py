@@ -197,6 +197,10 @@ class Ticket(models.Model):
     paused_minutes = models.PositiveIntegerField(default=0)
     response_paused_minutes = models.PositiveIntegerField(default=0)
     paused_since = models.DateTimeField(null=True, blank=True)
+    # When SLA_WARNING_PCT of each target is used (written with the due times), so the
+    # warning job finds tickets to warn about with an indexed comparison.
+    response_warn_at = models.DateTimeField(null=True, blank=True)
+    resolution_warn_at = models.DateTimeField(null=True, blank=True)
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -218,6 +222,7 @@ class Ticket(models.Model):
             models.Index(fields=["resolution_due_at"], name="ticket_res_due"),
             models.Index(fields=["response_due_at"], name="ticket_resp_due"),
             models.Index(fields=["resolved_at"], name="ticket_resolved"),
+            models.Index(fields=["first_response_at"], name="ticket_first_response"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -341,11 +346,19 @@ class TeamAssignment(models.Model):
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="ticket_spans")
     started_at = models.DateTimeField()
     ended_at = models.DateTimeField(null=True, blank=True)
+    # The team's internal target (OLA) when the span began, and when it falls due; the
+    # business minutes the ticket spent with the team (pauses excluded) once the span ends.
+    ola_target_minutes = models.PositiveIntegerField(null=True, blank=True)
+    ola_due_at = models.DateTimeField(null=True, blank=True)
+    paused_minutes_at_start = models.PositiveIntegerField(default=0)
+    business_minutes = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["ticket", "started_at", "pk"]
         indexes = [
             models.Index(fields=["team", "started_at"], name="teamspan_team_started"),
+            models.Index(fields=["ended_at"], name="teamspan_ended"),
+            models.Index(fields=["ola_due_at"], name="teamspan_ola_due"),
             models.Index(fields=["ticket", "ended_at"], name="teamspan_ticket_ended"),
         ]
         constraints = [
@@ -452,3 +465,15 @@ class SavedView(models.Model):
 
     def __str__(self):
         return self.name
+
+
+# Derived figures and integrations live in their own modules; imported so Django sees them.
+from tickets.compliance_models import (  # noqa: E402, F401
+    Notice,
+    SlaComplianceDay,
+    SlaComplianceMonth,
+    SlaWarning,
+    TeamComplianceDay,
+    TeamOlaTarget,
+)
+from tickets.webhook_models import WebhookDelivery, WebhookEndpoint  # noqa: E402, F401

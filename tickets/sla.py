@@ -25,6 +25,7 @@ from catalog.business_time import (
     business_minutes_between,
 )
 from catalog.models import ServiceLevel
+from tickets import conf
 from tickets.models import OPEN_STATUSES, EventKind, Ticket, TicketEvent
 
 
@@ -54,12 +55,14 @@ def service_level_for(service_id, request_type_id, priority) -> ServiceLevel | N
 
 
 def recompute_due(ticket: Ticket) -> None:
-    """Due times from opened_at, the current SLA and the finished pauses."""
+    """Due times (and early-warning times) from opened_at, the current SLA and finished pauses."""
     level = ticket.sla
     spec = calendar_spec(ticket.service)
     if level is None or spec is None:
         ticket.response_due_at = ticket.resolution_due_at = None
+        ticket.response_warn_at = ticket.resolution_warn_at = None
         return
+    warn_pct = conf.sla_warning_pct()
     try:
         ticket.response_due_at = add_business_time(
             spec, ticket.opened_at, level.response_minutes + ticket.response_paused_minutes
@@ -67,9 +70,33 @@ def recompute_due(ticket: Ticket) -> None:
         ticket.resolution_due_at = add_business_time(
             spec, ticket.opened_at, level.resolution_minutes + ticket.paused_minutes
         )
+        ticket.response_warn_at = add_business_time(
+            spec,
+            ticket.opened_at,
+            level.response_minutes * warn_pct // 100 + ticket.response_paused_minutes,
+        )
+        ticket.resolution_warn_at = add_business_time(
+            spec,
+            ticket.opened_at,
+            level.resolution_minutes * warn_pct // 100 + ticket.paused_minutes,
+        )
     except CalendarError:
         # A calendar with no working hours cannot measure; no due times beats a crash.
         ticket.response_due_at = ticket.resolution_due_at = None
+        ticket.response_warn_at = ticket.resolution_warn_at = None
+
+
+def span_business_minutes(
+    ticket: Ticket, start: datetime, end: datetime, paused_at_start: int
+) -> int:
+    """Business minutes a team held the ticket, less the pauses that finished meanwhile
+    and the current one, if the span ends while paused."""
+    spec = calendar_spec(ticket.service)
+    total = _measure(spec, start, end)
+    paused = max(0, ticket.paused_minutes - paused_at_start)
+    if ticket.paused_since is not None and ticket.paused_since < end:
+        paused += _measure(spec, max(ticket.paused_since, start), end)
+    return max(0, total - paused)
 
 
 def apply_service_level(ticket: Ticket) -> None:

@@ -12,14 +12,16 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, mailers
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from tickets import conf, webhooks
 from tickets.compliance_models import Metric, Notice, SlaWarning
 from tickets.models import Ticket
+from tickets.webhook_models import WebhookEvent
 
 log = logging.getLogger(__name__)
 
@@ -27,11 +29,6 @@ METRIC_FIELDS = {
     Metric.RESPONSE: ("first_response_at", "response_due_at", "response_warn_at"),
     Metric.RESOLUTION: ("resolved_at", "resolution_due_at", "resolution_warn_at"),
 }
-
-
-def warning_pct() -> int:
-    """The early-warning threshold, as a share of the target (100 is the breach itself)."""
-    return int(getattr(settings, "SLA_WARNING_PCT", 75))
 
 
 def _people_to_tell(ticket: Ticket):
@@ -93,7 +90,7 @@ def _announce(tickets, metric: str, threshold: int, due_field: str, now: datetim
 def send_warnings(now: datetime | None = None) -> dict[str, int]:
     """Early warnings for running tickets past the warning threshold but not yet due."""
     now = now or timezone.now()
-    threshold = warning_pct()
+    threshold = conf.sla_warning_pct()
     result = {}
     for metric, (met_field, due_field, warn_field) in METRIC_FIELDS.items():
         already = SlaWarning.objects.filter(
@@ -125,8 +122,15 @@ def announce_breaches(
             result[metric] = 0
             continue
         _met, due_field, _warn = METRIC_FIELDS[metric]
-        tickets = Ticket.objects.filter(pk__in=ids).select_related("assignee", "team__lead", "sla")
+        tickets = list(
+            Ticket.objects.filter(pk__in=ids).select_related(
+                "assignee", "team__lead", "sla", "agency", "service"
+            )
+        )
         result[metric] = _announce(tickets, metric, 100, due_field, now)
+        with transaction.atomic():
+            for ticket in tickets:
+                webhooks.emit(WebhookEvent.BREACHED, ticket, metric=metric)
         escalate_ids = [
             t.pk for t in tickets if t.sla_id and getattr(t.sla, "escalate_on_breach", False)
         ]
@@ -137,7 +141,7 @@ def announce_breaches(
 
 def _auto_escalate(ticket_id: int, metric: str, now: datetime) -> None:
     from tickets import triage
-    from tickets.workflow import TransitionNotAllowed
+    from tickets.errors import TransitionNotAllowed
 
     try:
         triage.escalate(
@@ -146,5 +150,5 @@ def _auto_escalate(ticket_id: int, metric: str, now: datetime) -> None:
             reason=f"Automatic escalation: the {metric} target was missed.",
             at=now,
         )
-    except (TransitionNotAllowed, Exception) as exc:  # tier 3 already, no team above: noted
+    except (TransitionNotAllowed, ValidationError) as exc:  # tier 3 already, no team above
         log.info("ticket %s not escalated: %s", ticket_id, exc)

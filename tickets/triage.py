@@ -7,6 +7,7 @@ be measured later. Each operation locks the ticket row and runs in one transacti
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 
 from catalog.models import Lifecycle, RequestType, Service
 from sso import permissions
@@ -137,14 +138,20 @@ def escalate(
     team: Team | None = None,
     at=None,
 ) -> Ticket:
-    """Move the ticket to the next tier (a team of that tier), with a reason in the timeline."""
+    """Move the ticket to the next tier (a team of that tier), with a reason in the timeline.
+
+    ``acting_user`` None is the system (the SLA watch escalating a breach), acting now.
+    """
     ticket = workflow.lock(ticket)
     workflow.require_open(ticket)
-    _require_worker(acting_user, ticket)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": ["Say why the ticket is escalated."]})
-    at = workflow.clean_event_time(ticket, at, acting_user=acting_user)
+    if acting_user is None:
+        at = timezone.now()
+    else:
+        _require_worker(acting_user, ticket)
+        at = workflow.clean_event_time(ticket, at, acting_user=acting_user)
     next_tier = ticket.tier + 1
     if team is None:
         if ticket.tier >= 3:

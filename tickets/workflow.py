@@ -17,11 +17,12 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
+from catalog.business_time import CalendarError, add_business_time
 from catalog.forms_schema import validate_values
 from catalog.models import Lifecycle, RequestType, Service, TicketKind
 from sso import permissions
 from sso.models import Agency, Role, Team, User
-from tickets import conf, notifications, routing, sla
+from tickets import conf, notifications, routing, sla, webhooks
 from tickets.errors import ServiceNotAcceptingTickets, TicketClosed, TransitionNotAllowed
 from tickets.models import (
     FINAL_STATUSES,
@@ -37,6 +38,7 @@ from tickets.models import (
     TicketNumberCounter,
 )
 from tickets.priority import clean_level, clean_priority, priority_for
+from tickets.webhook_models import WebhookEvent
 
 S = Status
 ALLOWED: dict[str, frozenset[str]] = {
@@ -208,14 +210,39 @@ def move_team_span(ticket: Ticket, team_id: int | None, at: datetime) -> None:
     if open_span and open_span.team_id == team_id:
         return
     if open_span:
-        open_span.ended_at = max(at, open_span.started_at)
-        open_span.save(update_fields=["ended_at"])
+        _end_span(ticket, open_span, at)
     if team_id:
-        TeamAssignment.objects.create(ticket=ticket, team_id=team_id, started_at=at)
+        target = conf.ola_target_minutes(team_id, ticket.priority)
+        spec = sla.calendar_spec(ticket.service)
+        due = None
+        if target and spec is not None:
+            try:
+                due = add_business_time(spec, at, target)
+            except CalendarError:
+                due = None
+        TeamAssignment.objects.create(
+            ticket=ticket,
+            team_id=team_id,
+            started_at=at,
+            ola_target_minutes=target,
+            ola_due_at=due,
+            paused_minutes_at_start=ticket.paused_minutes,
+        )
+
+
+def _end_span(ticket: Ticket, span: TeamAssignment, at: datetime) -> None:
+    """End a team span and measure it: business time with the team, less the pauses in it."""
+    span.ended_at = max(at, span.started_at)
+    span.business_minutes = sla.span_business_minutes(
+        ticket, span.started_at, span.ended_at, span.paused_minutes_at_start
+    )
+    span.save(update_fields=["ended_at", "business_minutes"])
 
 
 def close_team_span(ticket: Ticket, at: datetime) -> None:
-    TeamAssignment.objects.filter(ticket=ticket, ended_at__isnull=True).update(ended_at=at)
+    span = TeamAssignment.objects.filter(ticket=ticket, ended_at__isnull=True).first()
+    if span:
+        _end_span(ticket, span, at)
 
 
 def add_tags(ticket: Ticket, names) -> None:
@@ -409,6 +436,7 @@ def create_ticket(
     notifications.ticket_created(ticket)
     if ticket.team_id:
         notifications.ticket_assigned(ticket)
+    webhooks.emit(WebhookEvent.CREATED, ticket)
     return ticket
 
 
@@ -528,6 +556,9 @@ def _apply_transition(ticket: Ticket, to_status: str, *, acting_user, note: str,
         notifications.ticket_resolved(ticket)
     elif kind == EventKind.APPROVAL:
         notifications.approval_decided(ticket, approved=to_status == S.NEW, note=note)
+    webhooks.emit(WebhookEvent.TRANSITIONED, ticket, from_status=current, to_status=to_status)
+    for metric in newly_breached:
+        webhooks.emit(WebhookEvent.BREACHED, ticket, metric=metric)
 
 
 def approve(ticket: Ticket | int, *, acting_user: User, note: str = "", at=None) -> Ticket:

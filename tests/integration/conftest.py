@@ -41,6 +41,7 @@ def celery_worker(transactional_db):
         **os.environ,
         "DATABASE_URL": _database_url(),
         "CELERY_QUEUE": queue,
+        "CACHE_URL": settings.CACHES["default"]["LOCATION"],
         "DJANGO_SETTINGS_MODULE": "sso.settings",
     }
     worker = subprocess.Popen(

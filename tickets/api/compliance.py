@@ -89,6 +89,7 @@ class ComplianceDaySerializer(serializers.ModelSerializer):
     class Meta:
         model = SlaComplianceDay
         fields = [
+            "id",
             "service",
             "agency",
             "priority",
@@ -108,6 +109,7 @@ class ComplianceMonthSerializer(serializers.ModelSerializer):
     class Meta:
         model = SlaComplianceMonth
         fields = [
+            "id",
             "service",
             "agency",
             "priority",
@@ -127,7 +129,7 @@ class TeamComplianceSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = TeamComplianceDay
-        fields = ["team", "service", "priority", "date", "met", "breached", "compliance_pct"]
+        fields = ["id", "team", "service", "priority", "date", "met", "breached", "compliance_pct"]
 
 
 class SlaComplianceViewSet(TenantScopedReadOnlyViewSet):
