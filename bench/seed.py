@@ -33,9 +33,10 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
-from catalog.business_time import CalendarSpec, add_business_time  # noqa: E402
+from catalog.business_time import CalendarSpec, add_business_time, business_minutes_between  # noqa: E402
 from catalog.models import Service, ServiceLevel  # noqa: E402
 from sso.models import Agency, User  # noqa: E402
+from tickets.compliance_models import TeamOlaTarget  # noqa: E402
 from tickets.models import KIND_PREFIX, TeamAssignment, Ticket, TicketNumberCounter  # noqa: E402
 
 PRIORITY_WEIGHTS = [(1, 5), (2, 20), (3, 50), (4, 25)]
@@ -143,7 +144,10 @@ def seed(tickets: int, days: int, seed_value: int = 20261123) -> None:
     }
     extra = _defaults(Ticket, given)
     columns = [*sorted(given), *extra]
-    span_columns = ["ticket_id", "team_id", "started_at", "ended_at"]
+    span_columns = [
+        "ticket_id", "team_id", "started_at", "ended_at", "ola_target_minutes", "ola_due_at", "business_minutes",
+    ]  # fmt: skip
+    ola = {(t.team_id, t.priority): t.minutes for t in TeamOlaTarget.objects.all()}
     span_extra = _defaults(TeamAssignment, set(span_columns))
     span_columns += list(span_extra)
 
@@ -233,7 +237,19 @@ def seed(tickets: int, days: int, seed_value: int = 20261123) -> None:
                 }
                 rows.append([row[c] for c in columns])
                 if team_id:
-                    spans.append([next_id, team_id, opened, resolved, *span_extra.values()])
+                    target = ola.get((team_id, priority))
+                    spans.append(
+                        [
+                            next_id,
+                            team_id,
+                            opened,
+                            resolved,
+                            target,
+                            add_business_time(spec, opened, target) if target else None,
+                            business_minutes_between(spec, opened, resolved) if resolved else None,
+                            *span_extra.values(),
+                        ]
+                    )
                 next_id += 1
             with transaction.atomic():
                 _copy(Ticket, columns, rows)

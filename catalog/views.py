@@ -124,6 +124,12 @@ def browse(request):
     )
 
 
+def last_month_figures(user, service):
+    from tickets.compliance_reports import last_month_for_service
+
+    return last_month_for_service(user, service)
+
+
 @login_required
 def service_detail(request, code):
     user = request.user
@@ -165,6 +171,7 @@ def service_detail(request, code):
             "request_types": request_types,
             "articles": permissions.visible_articles(service.articles.all(), user),
             "is_live": live,
+            "last_month": last_month_figures(user, service),
             "new_ticket_url": optional_url("tickets:new", f"?service={service.code}")
             if live
             else None,

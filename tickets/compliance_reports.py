@@ -27,7 +27,7 @@ from tickets.compliance_models import (
 class ReportFilters:
     first_month: date
     last_month: date
-    metric: str = Metric.RESOLUTION
+    metric: str | None = None  # None: both metrics (the CSV); the page picks one
     service_id: int | None = None
     agency_id: int | None = None
     priority: int | None = None
@@ -42,9 +42,9 @@ def default_months(count: int = 6) -> tuple[date, date]:
 
 
 def _filtered(queryset, filters: ReportFilters, *, date_field: str, first: date, last: date):
-    queryset = queryset.filter(
-        **{f"{date_field}__gte": first, f"{date_field}__lte": last}, metric=filters.metric
-    )
+    queryset = queryset.filter(**{f"{date_field}__gte": first, f"{date_field}__lte": last})
+    if filters.metric:
+        queryset = queryset.filter(metric=filters.metric)
     if filters.service_id:
         queryset = queryset.filter(service_id=filters.service_id)
     if filters.agency_id:
@@ -192,3 +192,29 @@ def export_csv(user, filters: ReportFilters) -> str:
             ]
         )
     return buffer.getvalue()
+
+
+def last_month_for_service(user, service) -> dict | None:
+    """Last calendar month's response and resolution compliance for one service, summed over
+    the agencies the user may see; None when the month has no figures."""
+    month = compliance.month_start(
+        compliance.month_start(compliance.today_local()) - timedelta(days=1)
+    )
+    rows = (
+        permissions.visible(SlaComplianceMonth.objects.filter(service=service, month=month), user)
+        .values("metric")
+        .annotate(met=Sum("met"), breached=Sum("breached"))
+        .order_by()
+    )
+    figures = {"month": month}
+    for row in rows:
+        figures[row["metric"]] = {
+            "compliance_pct": compliance.percent(row["met"], row["breached"]),
+            "total": row["met"] + row["breached"],
+        }
+    if len(figures) == 1:
+        return None
+    empty = {"compliance_pct": None, "total": 0}
+    figures.setdefault(Metric.RESPONSE, empty)
+    figures.setdefault(Metric.RESOLUTION, empty)
+    return figures

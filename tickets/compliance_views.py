@@ -66,7 +66,7 @@ class ComplianceFilterForm(forms.Form):
         return reports.ReportFilters(
             first_month=data["first"],
             last_month=data["last"],
-            metric=data.get("metric") or Metric.RESOLUTION,
+            metric=data.get("metric") or None,
             service_id=data["service"].pk if data.get("service") else None,
             agency_id=agency.pk if agency else None,
             priority=data.get("priority"),
@@ -86,6 +86,8 @@ def _form(request):
 @login_required
 def compliance_page(request):
     form, filters = _form(request)
+    if filters is not None and filters.metric is None:
+        filters.metric = Metric.RESOLUTION  # one metric at a time on the page and its chart
     context = {"form": form, "filters": filters}
     if filters is not None:
         from tickets.compliance_models import TeamComplianceDay

@@ -1,5 +1,8 @@
 """A real Celery worker on the machine's Redis, reading the test database.
 
+Tests send their tasks with ``queue=celery_worker.queue``: Celery caches its routing once a
+process has sent a task, so the default queue alone is not enough for a second test.
+
 The worker runs in a subprocess with DATABASE_URL pointing at the test database that
 pytest-django created, and listens on a queue of its own so that no other worker on the
 same Redis takes these tasks. Tests here use transactional_db so the worker sees their rows.
@@ -11,6 +14,7 @@ import sys
 import time
 import uuid
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
@@ -79,7 +83,7 @@ def celery_worker(transactional_db):
                 break
         else:
             pytest.fail("the Celery worker did not answer within 60 s")
-        yield app
+        yield SimpleNamespace(app=app, queue=queue)
     finally:
         app.conf.task_always_eager, app.conf.task_default_queue = old
         worker.terminate()

@@ -21,25 +21,25 @@ from tickets.compliance_models import (
 class CodeOrIdFilter(django_filters.CharFilter):
     """``?service=PAYROLL`` or ``?service=12``; an unknown code is a 400 that says so."""
 
-    def __init__(self, *args, model=None, **kwargs):
-        self.model = model
+    def __init__(self, *args, target=None, **kwargs):
+        self.target = target  # not "model": FilterSet sets that to the filtered model
         super().__init__(*args, **kwargs)
 
     def filter(self, qs, value):
         if not value:
             return qs
         lookup = {"pk": int(value)} if value.isdigit() else {"code": value}
-        pk = self.model.objects.filter(**lookup).values_list("pk", flat=True).first()
+        pk = self.target.objects.filter(**lookup).values_list("pk", flat=True).first()
         if pk is None:
             raise ValidationError(
-                {self.field_name: [f"No {self.model._meta.verbose_name} {value!r}."]}
+                {self.field_name: [f"No {self.target._meta.verbose_name} {value!r}."]}
             )
         return qs.filter(**{f"{self.field_name}_id": pk})
 
 
 class ComplianceFilter(django_filters.FilterSet):
-    service = CodeOrIdFilter(model=Service)
-    agency = CodeOrIdFilter(model=Agency)
+    service = CodeOrIdFilter(target=Service)
+    agency = CodeOrIdFilter(target=Agency)
     metric = django_filters.ChoiceFilter(choices=Metric.choices)
     priority = django_filters.NumberFilter()
     date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte")
@@ -72,7 +72,7 @@ class MonthlyFilter(ComplianceFilter):
 
 class TeamFilter(django_filters.FilterSet):
     team = django_filters.ModelChoiceFilter(queryset=Team.objects.all())
-    service = CodeOrIdFilter(model=Service)
+    service = CodeOrIdFilter(target=Service)
     priority = django_filters.NumberFilter()
     date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte")
     date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte")

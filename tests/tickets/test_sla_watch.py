@@ -1,0 +1,94 @@
+"""The every-few-minutes SLA watch: breach flags, early warnings, escalation, once each."""
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from tickets.compliance_models import Notice, SlaWarning
+from tickets.models import Ticket
+from tickets.tasks import watch_sla
+
+
+@pytest.fixture
+def always_open_service(org):
+    from tests.factories import make_calendar, make_service
+
+    calendar = make_calendar("UTC", hours={day: [("00:00", "24:00")] for day in range(7)})
+    # P2: response 60, resolution 240 business minutes, 24x7 (so wall time equals business time).
+    return make_service(
+        "OPEN", calendar=calendar, team=org.desk, sla_minutes=dict.fromkeys(range(1, 5), (60, 240))
+    )
+
+
+@pytest.fixture
+def assigned_ticket(org, always_open_service):
+    from tickets.triage import assign
+    from tickets.workflow import create_ticket
+
+    org.desk.lead = org.agent
+    org.desk.save()
+    opened = timezone.now() - timedelta(minutes=50)  # 50 of 60 response minutes used: past 75%
+    ticket = create_ticket(
+        acting_user=org.integrator,
+        agency=org.agency_a,
+        requester=org.requester_a,
+        service=always_open_service,
+        title="Payroll run stuck",
+        impact=2,
+        urgency=1,
+        opened_at=opened,
+    )
+    return assign(ticket, acting_user=org.agent, team=org.desk, assignee=org.agent)
+
+
+def test_warning_at_threshold_is_sent_once(assigned_ticket, org):
+    ticket = Ticket.objects.get(pk=assigned_ticket.pk)
+    assert ticket.response_warn_at == ticket.opened_at + timedelta(minutes=45)
+    mail.outbox.clear()
+    result = watch_sla.delay().get()
+    assert result["warned"]["response"] == 1
+    notice = Notice.objects.get(user=org.agent)
+    assert "75% of the first response target" in notice.message
+    assert any("SLA warning" in m.subject for m in mail.outbox)
+    again = watch_sla.delay().get()
+    assert again["warned"]["response"] == 0
+    assert Notice.objects.filter(user=org.agent).count() == 1
+
+
+def test_breach_is_flagged_announced_and_escalated_when_the_sla_says_so(assigned_ticket, org):
+    ticket = Ticket.objects.get(pk=assigned_ticket.pk)
+    ticket.sla.escalate_on_breach = True
+    ticket.sla.save()
+    # Move the clock: the response target passed ten minutes ago.
+    Ticket.objects.filter(pk=ticket.pk).update(
+        response_due_at=timezone.now() - timedelta(minutes=10)
+    )
+    result = watch_sla.delay().get()
+    assert result["breached"]["response"] == 1
+    ticket.refresh_from_db()
+    assert ticket.response_breached is True
+    assert ticket.tier == 2
+    assert ticket.team == org.specialists  # the tier 2 team
+    assert SlaWarning.objects.filter(ticket=ticket, threshold_pct=100).count() == 1
+    assert Notice.objects.filter(message__contains="target was missed").exists()
+    assert ticket.events.filter(kind="escalation").exists()
+    # Idempotent: the next run finds nothing new.
+    assert watch_sla.delay().get()["breached"]["response"] == 0
+
+
+def test_paused_ticket_is_not_warned(assigned_ticket, org):
+    from tickets.models import Status
+    from tickets.workflow import transition
+
+    transition(assigned_ticket, Status.IN_PROGRESS, acting_user=org.agent)
+    transition(assigned_ticket, Status.WAITING_ON_CUSTOMER, acting_user=org.agent)
+    assert watch_sla.delay().get()["warned"] == {"response": 0, "resolution": 0}
+
+
+def test_watch_skips_while_another_run_holds_the_lock(db):
+    from sso.jobs import exclusive
+
+    with exclusive("watch_sla"):
+        assert watch_sla.delay().get() == {"skipped": True}
