@@ -29,18 +29,26 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from sso.models import User  # noqa: E402
 from sso.organization import issue_api_token  # noqa: E402
 from tickets.models import Ticket  # noqa: E402
 
 
-def measure(client: Client, url: str, repeat: int, **headers) -> tuple[float, float, int, int]:
+def measure(client: Client, url: str, repeat: int, **headers):
     response = client.get(url, **headers)
     status = response.status_code
     timings = []
-    with CaptureQueriesContext(connection) as queries:
+    queries = []
+
+    def record(execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            queries.append({"sql": sql, "time": time.perf_counter() - started})
+
+    with connection.execute_wrapper(record):
         client.get(url, **headers)
     for _ in range(repeat):
         started = time.perf_counter()
@@ -48,13 +56,16 @@ def measure(client: Client, url: str, repeat: int, **headers) -> tuple[float, fl
         timings.append((time.perf_counter() - started) * 1000)
     timings.sort()
     p95 = timings[min(len(timings) - 1, int(len(timings) * 0.95))]
-    return statistics.median(timings), p95, len(queries), status
+    return statistics.median(timings), p95, queries, status
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--agent", default="desk1")
+    parser.add_argument(
+        "--explain", action="store_true", help="Print each request's slowest queries."
+    )
     options = parser.parse_args()
     settings.ALLOWED_HOSTS = ["*"]
     total = Ticket.objects.count()
@@ -102,7 +113,10 @@ def main() -> None:
     print(f"{'case':45} {'median ms':>10} {'p95 ms':>8} {'queries':>8} {'status':>7}")
     for label, client, url, headers in cases:
         median, p95, queries, status = measure(client, url, options.repeat, **headers)
-        print(f"{label:45} {median:10.1f} {p95:8.1f} {queries:8d} {status:7d}")
+        print(f"{label:45} {median:10.1f} {p95:8.1f} {len(queries):8d} {status:7d}")
+        if options.explain:
+            for query in sorted(queries, key=lambda q: -q["time"])[:3]:
+                print(f"    {float(query['time']) * 1000:7.1f} ms  {query['sql'][:300]}")
 
 
 if __name__ == "__main__":
