@@ -149,6 +149,22 @@ def _collect(first: date, last: date) -> dict[tuple, list[int]]:
     return counts
 
 
+def _store(model, rows: list, *, in_range, key: list[str], update: list[str]) -> int:
+    """Make ``in_range`` hold exactly ``rows``: upsert them by ``key``, and delete the keys an
+    earlier run stored that have no tickets now (a reopened, re-dated or cancelled ticket)."""
+    attnames = [model._meta.get_field(name).attname for name in key]
+    keep = {tuple(getattr(row, name) for name in attnames) for row in rows}
+    stale_ids = [
+        pk for pk, *values in in_range.values_list("pk", *attnames) if tuple(values) not in keep
+    ]
+    if stale_ids:
+        model.objects.filter(pk__in=stale_ids).delete()
+    model.objects.bulk_create(
+        rows, batch_size=2000, update_conflicts=True, unique_fields=key, update_fields=update
+    )
+    return len(rows)
+
+
 @transaction.atomic
 def compute_days(first: date, last: date, *, now: datetime | None = None) -> int:
     """Compute and store the day rows for [first, last]; returns how many rows the range holds."""
@@ -168,26 +184,13 @@ def compute_days(first: date, last: date, *, now: datetime | None = None) -> int
         )
         for (day, service_id, agency_id, priority, metric), (met, breached) in counts.items()
     ]
-    # Keys that had tickets in an earlier run but none now (a reopened or re-dated ticket).
-    stale = SlaComplianceDay.objects.filter(date__gte=first, date__lte=last)
-    keep = {(r.date, r.service_id, r.agency_id, r.priority, r.metric) for r in rows}
-    stale_ids = [
-        pk
-        for pk, *key in stale.values_list(
-            "pk", "date", "service_id", "agency_id", "priority", "metric"
-        )
-        if tuple(key) not in keep
-    ]
-    if stale_ids:
-        SlaComplianceDay.objects.filter(pk__in=stale_ids).delete()
-    SlaComplianceDay.objects.bulk_create(
+    return _store(
+        SlaComplianceDay,
         rows,
-        batch_size=2000,
-        update_conflicts=True,
-        unique_fields=["date", "service", "agency", "priority", "metric"],
-        update_fields=["met", "breached", "compliance_pct", "computed_at"],
+        in_range=SlaComplianceDay.objects.filter(date__gte=first, date__lte=last),
+        key=["date", "service", "agency", "priority", "metric"],
+        update=["met", "breached", "compliance_pct", "computed_at"],
     )
-    return len(rows)
 
 
 def month_start(day: date) -> date:
@@ -231,24 +234,13 @@ def compute_months(first: date, last: date, *, now: datetime | None = None) -> i
         )
         for row in sums
     ]
-    keep = {(r.month, r.service_id, r.agency_id, r.priority, r.metric) for r in rows}
-    stale_ids = [
-        pk
-        for pk, *key in SlaComplianceMonth.objects.filter(
-            month__gte=begin, month__lt=end
-        ).values_list("pk", "month", "service_id", "agency_id", "priority", "metric")
-        if tuple(key) not in keep
-    ]
-    if stale_ids:
-        SlaComplianceMonth.objects.filter(pk__in=stale_ids).delete()
-    SlaComplianceMonth.objects.bulk_create(
+    return _store(
+        SlaComplianceMonth,
         rows,
-        batch_size=2000,
-        update_conflicts=True,
-        unique_fields=["month", "service", "agency", "priority", "metric"],
-        update_fields=["met", "breached", "compliance_pct", "target_pct", "computed_at"],
+        in_range=SlaComplianceMonth.objects.filter(month__gte=begin, month__lt=end),
+        key=["month", "service", "agency", "priority", "metric"],
+        update=["met", "breached", "compliance_pct", "target_pct", "computed_at"],
     )
-    return len(rows)
 
 
 # --- team OLA -----------------------------------------------------------------------------------
@@ -306,24 +298,13 @@ def compute_team_days(first: date, last: date, *, now: datetime | None = None) -
         )
         for (day, team_id, service_id, priority), (met, breached) in counts.items()
     ]
-    keep = {(r.date, r.team_id, r.service_id, r.priority) for r in rows}
-    stale_ids = [
-        pk
-        for pk, *k in TeamComplianceDay.objects.filter(date__gte=first, date__lte=last).values_list(
-            "pk", "date", "team_id", "service_id", "priority"
-        )
-        if tuple(k) not in keep
-    ]
-    if stale_ids:
-        TeamComplianceDay.objects.filter(pk__in=stale_ids).delete()
-    TeamComplianceDay.objects.bulk_create(
+    return _store(
+        TeamComplianceDay,
         rows,
-        batch_size=2000,
-        update_conflicts=True,
-        unique_fields=["date", "team", "service", "priority"],
-        update_fields=["met", "breached", "compliance_pct", "computed_at"],
+        in_range=TeamComplianceDay.objects.filter(date__gte=first, date__lte=last),
+        key=["date", "team", "service", "priority"],
+        update=["met", "breached", "compliance_pct", "computed_at"],
     )
-    return len(rows)
 
 
 # --- entry points ---------------------------------------------------------------------------------
