@@ -42,6 +42,22 @@ def healthz(request):
         result["ms"] = round((time.perf_counter() - started) * 1000, 1)
         checks[name] = result
     return JsonResponse(
-        {"status": "ok" if healthy else "unavailable", "checks": checks},
+        {
+            "status": "ok" if healthy else "unavailable",
+            "checks": checks,
+            # Informational: when beat and a worker last ran the heartbeat task (null: never).
+            "worker_heartbeat": _last_heartbeat(),
+        },
         status=200 if healthy else 503,
     )
+
+
+def _last_heartbeat():
+    from django.core.cache import cache
+
+    from sso.tasks import HEARTBEAT_KEY
+
+    try:
+        return cache.get(HEARTBEAT_KEY)
+    except Exception:  # the cache is Redis: when it is down the broker check already says so
+        return None

@@ -65,6 +65,14 @@ def test_healthz_reports_database_and_broker(client, db, settings):
     assert body["checks"]["broker"]["ok"] is True
 
 
+def test_healthz_shows_the_last_worker_heartbeat(client, db):
+    from sso.tasks import heartbeat
+
+    assert client.get("/healthz").json()["worker_heartbeat"] is None
+    heartbeat.delay()
+    assert client.get("/healthz").json()["worker_heartbeat"] is not None
+
+
 def test_healthz_is_503_when_broker_is_down(client, db, settings):
     settings.REDIS_URL = "redis://127.0.0.1:1/0"
     response = client.get("/healthz")
