@@ -34,9 +34,19 @@ class ComplianceFilterForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["service"].queryset = permissions.visible_services(
+            Service.objects.order_by("code"), user
+        )
         self.fields["agency"].queryset = permissions.visible_agencies(user)
         if not permissions.is_provider(user):
             del self.fields["agency"]
+        for field in self.fields.values():
+            css = (
+                "form-select form-select-sm"
+                if isinstance(field.widget, forms.Select)
+                else "form-control form-control-sm"
+            )
+            field.widget.attrs["class"] = css
 
     @staticmethod
     def _month(value: str, field: str) -> date | None:
