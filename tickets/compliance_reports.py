@@ -124,32 +124,48 @@ def team_by_month(user, filters: ReportFilters) -> list[dict]:
     return out
 
 
+def _series(user, filters: ReportFilters) -> tuple[str, dict[str, dict[date, list[int]]]]:
+    """Per service: met and breached by month, or by day when one month is chosen."""
+    series: dict[str, dict[date, list[int]]] = {}
+    if filters.first_month == filters.last_month:
+        rows = (
+            daily_rows(user, filters)
+            .values("date", "service__code")
+            .annotate(n_met=Sum("met"), n_breached=Sum("breached"))
+            .order_by()
+        )
+        for row in rows:
+            pair = series.setdefault(row["service__code"], {}).setdefault(row["date"], [0, 0])
+            pair[0] += row["n_met"]
+            pair[1] += row["n_breached"]
+        return "day", series
+    for row in monthly_by_service(user, filters):
+        pair = series.setdefault(row["service__code"], {}).setdefault(row["month"], [0, 0])
+        pair[0] += row["met"]
+        pair[1] += row["breached"]
+    return "month", series
+
+
 def chart_json(user, filters: ReportFilters) -> str:
-    """A plotly figure (JSON) of monthly compliance per service, with each SLA's target."""
+    """A plotly figure (JSON): compliance per service by month, or by day for one month."""
     import plotly.graph_objects as go
 
+    unit, series = _series(user, filters)
+    label = "%Y-%m-%d" if unit == "day" else "%Y-%m"
     figure = go.Figure()
-    by_service: dict[str, list[dict]] = {}
-    for row in monthly_by_service(user, filters):
-        by_service.setdefault(row["service__code"], []).append(row)
-    for code, rows in by_service.items():
-        months: dict[date, list[int]] = {}
-        for row in rows:
-            pair = months.setdefault(row["month"], [0, 0])
-            pair[0] += row["met"]
-            pair[1] += row["breached"]
-        xs = sorted(months)
+    for code, points in sorted(series.items()):
+        xs = sorted(points)
         figure.add_trace(
             go.Scatter(
-                x=[m.strftime("%Y-%m") for m in xs],
-                y=[float(compliance.percent(*months[m])) for m in xs],
+                x=[x.strftime(label) for x in xs],
+                y=[float(compliance.percent(*points[x])) for x in xs],
                 mode="lines+markers",
                 name=code,
             )
         )
     figure.update_layout(
         yaxis={"title": "compliance %", "range": [0, 101]},
-        xaxis={"title": "month", "type": "category"},
+        xaxis={"title": unit, "type": "category"},
         margin={"l": 50, "r": 10, "t": 10, "b": 40},
         height=360,
         legend={"orientation": "h"},

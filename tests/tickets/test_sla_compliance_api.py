@@ -175,3 +175,26 @@ def test_service_page_shows_last_months_figure(client, org, file_ticket, service
     client.force_login(org.requester_b)
     other = client.get(f"/catalog/services/{service.code}/").content.decode()
     assert 'data-testid="last-month-compliance"' not in other  # agency B has no tickets there
+
+
+def test_chart_is_daily_for_one_month_and_monthly_otherwise(org, figures):
+    import json
+
+    from tickets.compliance_reports import ReportFilters, chart_json
+
+    one_month = json.loads(
+        chart_json(
+            org.agent, ReportFilters(date(2026, 10, 1), date(2026, 10, 1), metric="response")
+        )
+    )
+    assert one_month["data"][0]["x"] == ["2026-10-05"]
+    assert one_month["data"][0]["y"] == [0.0]
+    months = json.loads(
+        chart_json(org.agent, ReportFilters(date(2026, 9, 1), date(2026, 10, 1), metric="response"))
+    )
+    assert months["data"][0]["x"] == ["2026-10"]
+    # An agency user's chart sums only their own agency.
+    mine = json.loads(
+        chart_json(org.requester_b, ReportFilters(date(2026, 10, 1), date(2026, 10, 1)))
+    )
+    assert [trace["name"] for trace in mine["data"]] == ["DESK"]

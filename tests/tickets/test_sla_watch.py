@@ -92,3 +92,20 @@ def test_watch_skips_while_another_run_holds_the_lock(db):
 
     with exclusive("watch_sla"):
         assert watch_sla.delay().get() == {"skipped": True}
+
+
+def test_watch_and_close_commands(assigned_ticket, org, capsys):
+    from django.core.management import CommandError, call_command
+
+    from tickets.models import Status
+    from tickets.workflow import transition
+
+    call_command("watch_sla")
+    assert "warned: 1" in capsys.readouterr().out
+    transition(assigned_ticket, Status.RESOLVED, acting_user=org.agent)
+    call_command("close_resolved_tickets", "--older-than-days", "0")
+    assert "closed 1 tickets" in capsys.readouterr().out
+    assigned_ticket.refresh_from_db()
+    assert assigned_ticket.status == Status.CLOSED
+    with pytest.raises(CommandError, match="negative"):
+        call_command("close_resolved_tickets", "--older-than-days", "-1")
