@@ -20,6 +20,7 @@ urlpatterns = [
     path("catalog/", include("catalog.urls")),
     path("tickets/", include("tickets.urls")),
     path("sla/", include("tickets.compliance_urls")),
+    path("notices/", include("tickets.notices")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("sso.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -109,3 +109,19 @@ def test_watch_and_close_commands(assigned_ticket, org, capsys):
     assert assigned_ticket.status == Status.CLOSED
     with pytest.raises(CommandError, match="negative"):
         call_command("close_resolved_tickets", "--older-than-days", "-1")
+
+
+def test_notices_page_and_badge(assigned_ticket, org, client):
+    watch_sla.delay().get()
+    client.force_login(org.agent)
+    home = client.get("/").content.decode()
+    assert 'data-testid="notices-link"' in home
+    assert 'badge text-bg-warning">1<' in home
+    page = client.get("/notices/").content.decode()
+    assert assigned_ticket.number in page
+    client.post("/notices/read/")
+    assert "badge text-bg-warning" not in client.get("/").content.decode()
+    client.force_login(org.requester_a)
+    assert (
+        assigned_ticket.number not in client.get("/notices/").content.decode()
+    )  # notices are personal
