@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "sso.middleware.ApiAnswersInUtcMiddleware",
 ]
 
 ROOT_URLCONF = "sso.urls"

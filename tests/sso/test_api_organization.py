@@ -260,3 +260,9 @@ def test_schema_and_docs_are_served_offline(client, db):
     assert docs.status_code == 200
     html = docs.content.decode()
     assert "http://" not in html.replace("http://testserver", "") and "https://" not in html
+
+
+def test_api_answers_in_utc_whatever_the_time_zone(api, org, settings):
+    settings.TIME_ZONE = "America/New_York"
+    body = api.as_user(org.admin).get(f"/api/v1/agencies/{org.agency_a.pk}/").json()
+    assert body["onboarding_status_changed_at"].endswith("Z")
