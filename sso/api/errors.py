@@ -4,7 +4,7 @@ operation functions are translated here, so operations need not know about HTTP.
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError
+from django.db import DataError, IntegrityError
 from django.db.models import ProtectedError, RestrictedError
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -53,6 +53,15 @@ def exception_handler(exc, context):
         return Response(
             {"detail": "Other records still refer to this one; it cannot be deleted."},
             status=status.HTTP_409_CONFLICT,
+        )
+    if isinstance(exc, DataError):
+        # The database refused a value the validators let through (a NUL byte, an
+        # out-of-range number): still the caller's input, so a 400, not a 500.
+        return Response(
+            {
+                "detail": "A value in the request cannot be stored or searched (for example a NUL character)."
+            },
+            status=status.HTTP_400_BAD_REQUEST,
         )
     if isinstance(exc, IntegrityError):
         return Response(
