@@ -263,6 +263,9 @@ SPECTACULAR_SETTINGS = {
         "OnboardingStatusEnum": "sso.models.OnboardingStatus",
         "SubscriptionStatusEnum": "catalog.models.SubscriptionStatus",
         "TicketKindEnum": "catalog.models.TicketKind",
+        "TicketStatusEnum": "tickets.models.Status",
+        "WebhookEventEnum": "tickets.webhook_models.WebhookEvent",
+        "DeliveryStatusEnum": "tickets.webhook_models.DeliveryStatus",
     },
 }
 
