@@ -20,11 +20,20 @@ class ComplianceFilterForm(forms.Form):
     month_to = forms.CharField(
         required=False, label="To month", widget=forms.TextInput(attrs={"type": "month"})
     )
-    metric = forms.ChoiceField(choices=Metric.choices, required=False)
-    service = forms.ModelChoiceField(
-        queryset=Service.objects.order_by("code"), required=False, to_field_name="code"
+    # Resolution first: with no choice made the page shows resolution, and the select agrees.
+    metric = forms.ChoiceField(
+        choices=[(Metric.RESOLUTION, "Resolution"), (Metric.RESPONSE, "First response")],
+        required=False,
     )
-    agency = forms.ModelChoiceField(queryset=None, required=False, to_field_name="code")
+    service = forms.ModelChoiceField(
+        queryset=Service.objects.none(),
+        required=False,
+        to_field_name="code",
+        empty_label="All services",
+    )
+    agency = forms.ModelChoiceField(
+        queryset=None, required=False, to_field_name="code", empty_label="All agencies"
+    )
     priority = forms.TypedChoiceField(
         choices=[("", "All")] + [(p, f"P{p}") for p in range(1, 5)],
         coerce=int,

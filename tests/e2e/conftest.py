@@ -12,6 +12,31 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _static_files_as_in_production():
+    """Serve /static/ through WhiteNoise and the collected, hashed files, as production does.
+
+    pytest-django's live server otherwise answers /static/ with Django's finder-based handler,
+    which knows no hashed names (the manifest storage's) and fails every CSS and JS request,
+    so pages would be tested without their styles and scripts.
+    """
+    from django.contrib.staticfiles.handlers import StaticFilesHandler
+
+    original = StaticFilesHandler._should_handle
+    StaticFilesHandler._should_handle = lambda self, path: False
+    yield
+    StaticFilesHandler._should_handle = original
+
+
+@pytest.fixture
+def page_errors(page):
+    """Server errors and script errors on the page; journeys assert it stays empty."""
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(f"script error: {exc}"))
+    page.on("response", lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 500 else None)
+    return errors
+
+
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright
