@@ -7,19 +7,39 @@ number of queries does not grow with the page size.
 from datetime import timedelta
 
 from django.db import connection
-from django.db.models import BooleanField, Q
-from django.db.models.expressions import RawSQL
+from django.db.models import BooleanField, F, Func, Q, Subquery, Value
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from sso import permissions
 from tickets.models import OPEN_STATUSES, Status, Ticket
 
-# Must match the expression of the GIN index in migrations/0002_fulltext_search.py.
-SEARCH_VECTOR_SQL = (
-    "to_tsvector('simple'::regconfig, coalesce(tickets_ticket.number, '') || ' ' || "
-    "coalesce(tickets_ticket.title, '') || ' ' || coalesce(tickets_ticket.description, ''))"
-)
+
+class FullTextMatch(Func):
+    """Number, title and description match ``text`` (PostgreSQL full text, the GIN index).
+
+    The vector must equal the expression of the GIN index in migrations/0002_fulltext_search.py
+    for PostgreSQL to use it. The columns are compiled as expressions (not a table name written
+    into raw SQL), so the condition stays right when the query is used as a subquery under
+    another alias, as the paginator's deferred join does.
+    """
+
+    output_field = BooleanField()
+
+    def __init__(self, text: str):
+        super().__init__(F("number"), F("title"), F("description"), Value(text))
+
+    def as_sql(self, compiler, connection, **extra_context):
+        (number, p1), (title, p2), (description, p3), (query, p4) = (
+            compiler.compile(expression) for expression in self.get_source_expressions()
+        )
+        vector = (
+            f"to_tsvector('simple'::regconfig, coalesce({number}, '') || ' ' || "
+            f"coalesce({title}, '') || ' ' || coalesce({description}, ''))"
+        )
+        return f"{vector} @@ plainto_tsquery('simple'::regconfig, {query})", (*p1, *p2, *p3, *p4)
+
+
 NUMBER_PATTERN = r"^[A-Za-z]{3}-\d{4}-\d+$"
 
 
@@ -43,14 +63,7 @@ def search(queryset, text: str):
     if re.match(NUMBER_PATTERN, text):
         return queryset.filter(number__iexact=text)
     if connection.vendor == "postgresql":
-        # The SQL is a constant (it must equal the index expression); the text is a parameter.
-        return queryset.filter(
-            RawSQL(  # noqa: S611
-                f"{SEARCH_VECTOR_SQL} @@ plainto_tsquery('simple'::regconfig, %s)",
-                (text,),
-                output_field=BooleanField(),
-            )
-        )
+        return queryset.filter(FullTextMatch(text))
     condition = Q()
     for word in text.split()[:8]:
         condition &= (
@@ -59,10 +72,17 @@ def search(queryset, text: str):
     return queryset.filter(condition)
 
 
-def _id_or_code(value: str, field: str) -> Q:
+def id_or_code(field: str, value: str) -> Q:
+    """``agency=3`` or ``agency=DOT`` (likewise ``service``) as a condition on the ticket.
+
+    A code is looked up in a scalar subquery on the unique ``code`` rather than a join, so
+    PostgreSQL knows the one id before it plans the scan and can walk an index that starts
+    with it in the list's order (a join would make it sort every matching ticket).
+    """
     if value.isdigit():
         return Q(**{f"{field}_id": int(value)})
-    return Q(**{f"{field}__code": value})
+    related = Ticket._meta.get_field(field).related_model
+    return Q(**{f"{field}_id": Subquery(related.objects.filter(code=value).values("pk")[:1])})
 
 
 def _aware(value: str, *, end: bool = False):
@@ -124,7 +144,7 @@ def filter_queue(queryset, params, user=None):
     for field in ("agency", "service"):
         value = params.get(field)
         if value:
-            queryset = queryset.filter(_id_or_code(value, field))
+            queryset = queryset.filter(id_or_code(field, value))
     kind = params.get("kind")
     if kind:
         queryset = queryset.filter(kind=kind)

@@ -6,7 +6,6 @@ import itertools
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -19,6 +18,7 @@ from catalog.models import Service
 from sso import permissions
 from sso.errors import StateConflict
 from sso.models import Role, Team, User
+from sso.pagination import DeferredJoinPaginator
 from tickets import conversation, queries, triage, workflow
 from tickets.models import (
     OPEN_STATUSES,
@@ -61,7 +61,7 @@ def _page(request, queryset):
     except ValueError:
         size = 50
     size = size if size in PAGE_SIZES else 50
-    return Paginator(queryset, size).get_page(request.GET.get("page"))
+    return DeferredJoinPaginator(queryset, size).get_page(request.GET.get("page"))
 
 
 # --- agency staff -----------------------------------------------------------------------------

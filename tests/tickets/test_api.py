@@ -264,3 +264,41 @@ def test_list_query_count_does_not_grow(org, api, file_ticket, django_assert_max
 
 def test_reverse_names():
     assert reverse("ticket-list") == LIST
+
+
+def test_list_rows_answer_what_the_detail_answers(org, api, file_ticket):
+    """The list reads tags and watchers for the whole page; each row still equals the detail."""
+    from tickets.triage import update_details
+
+    plain = file_ticket(title="Plain")
+    tagged = file_ticket(title="Tagged")
+    update_details(
+        tagged,
+        acting_user=org.agent,
+        tags=["zeta", "alpha", "mid"],
+        watchers=[org.requester_a, org.agent],
+    )
+    client = api.as_user(org.agent)
+    rows = {row["id"]: row for row in client.get(LIST).json()["results"]}
+    assert set(rows) >= {plain.pk, tagged.pk}
+    assert rows[tagged.pk]["tags"] == ["alpha", "mid", "zeta"]
+    by_username = sorted([org.requester_a, org.agent], key=lambda user: user.username)
+    assert rows[tagged.pk]["watchers"] == [user.pk for user in by_username]
+    assert rows[plain.pk]["tags"] == [] and rows[plain.pk]["watchers"] == []
+    for pk, row in rows.items():
+        assert client.get(_detail(Ticket.objects.get(pk=pk))).json() == row
+
+
+@pytest.mark.parametrize("query", [{}, {"status": "new"}, {"q": "Printer"}, {"agency": "AAA"}])
+def test_pages_walk_the_whole_list_once_in_order(org, api, file_ticket, query):
+    for i in range(7):
+        file_ticket(title=f"Printer {i}")
+    client = api.as_user(org.agent)
+    expected = list(Ticket.objects.order_by("-opened_at", "-id").values_list("pk", flat=True))
+    assert len(expected) == 7
+    seen = []
+    for page in (1, 2, 3):
+        body = client.get(LIST, {**query, "page_size": 3, "page": page}).json()
+        assert body["count"] == len(expected)
+        seen += [row["id"] for row in body["results"]]
+    assert seen == expected

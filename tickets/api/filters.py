@@ -2,7 +2,7 @@ import django_filters
 from django.db.models import Q
 
 from tickets.models import Status, Ticket
-from tickets.queries import search
+from tickets.queries import id_or_code, search
 
 
 class IdOrCodeFilter(django_filters.CharFilter):
@@ -11,13 +11,12 @@ class IdOrCodeFilter(django_filters.CharFilter):
     def filter(self, qs, value):
         if not value:
             return qs
-        if value.isdigit():
-            return qs.filter(**{f"{self.field_name}_id": int(value)})
-        return qs.filter(**{f"{self.field_name}__code": value})
+        return qs.filter(id_or_code(self.field_name, value))
 
 
 class TicketFilter(django_filters.FilterSet):
-    status = django_filters.MultipleChoiceFilter(choices=Status.choices)
+    # A column of the ticket itself: no join, so no DISTINCT (MultipleChoiceFilter's default).
+    status = django_filters.MultipleChoiceFilter(choices=Status.choices, distinct=False)
     agency = IdOrCodeFilter(field_name="agency")
     service = IdOrCodeFilter(field_name="service")
     breached = django_filters.BooleanFilter(

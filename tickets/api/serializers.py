@@ -1,9 +1,12 @@
-from django.db import transaction
+from collections import defaultdict
+
+from django.db import models, transaction
 from django.urls import reverse
 from rest_framework import serializers
+from rest_framework.relations import MANY_RELATION_KWARGS
 
 from catalog.models import RequestType, Service
-from sso.api.fields import CodeOrIdRelatedField
+from sso.api.fields import CodeOrIdRelatedField, DateTimeField
 from sso.models import Agency, Team, User
 from tickets import triage, workflow
 from tickets.models import Attachment, Comment, SatisfactionRating, Status, Tag, Ticket, TicketEvent
@@ -23,7 +26,78 @@ CLOCK_FIELDS = [
 ]
 
 
+class _PageValues(list):
+    """A page's to-many values, already in their answer form (ids, tag names)."""
+
+
+class _PageManyRelatedField(serializers.ManyRelatedField):
+    """A to-many field that answers what ``TicketListSerializer`` read for the whole page.
+
+    Going through the relation costs a related manager and a queryset per row and field
+    (about a fifth of a 500-row page) even when the rows were prefetched.
+    """
+
+    def get_attribute(self, instance):
+        page_values = getattr(instance, "_page_values", None)
+        if page_values is not None:
+            return _PageValues(page_values[self.field_name])
+        return super().get_attribute(instance)
+
+    def to_representation(self, iterable):
+        if isinstance(iterable, _PageValues):
+            return list(iterable)
+        return super().to_representation(iterable)
+
+
+class _PageAwareMany:
+    @classmethod
+    def many_init(cls, *args, **kwargs):
+        list_kwargs = {"child_relation": cls(*args, **kwargs)}
+        list_kwargs.update({k: v for k, v in kwargs.items() if k in MANY_RELATION_KWARGS})
+        return _PageManyRelatedField(**list_kwargs)
+
+
+class _WatchersField(_PageAwareMany, serializers.PrimaryKeyRelatedField):
+    pass
+
+
+class _TagsField(_PageAwareMany, serializers.SlugRelatedField):
+    pass
+
+
+class TicketListSerializer(serializers.ListSerializer):
+    """Many tickets: their tags and watchers read in one query each for the whole page.
+
+    The same two queries a prefetch makes, in the prefetch's order (tag name, username), but
+    as plain values instead of model instances behind a manager per row.
+    """
+
+    def to_representation(self, data):
+        tickets = list(data.all() if isinstance(data, models.manager.BaseManager) else data)
+        ids = [ticket.pk for ticket in tickets]
+        tags = defaultdict(list)
+        watchers = defaultdict(list)
+        if ids:
+            pairs = Ticket.tags.through.objects.filter(ticket_id__in=ids)
+            for ticket_id, name in pairs.order_by("tag__name").values_list(
+                "ticket_id", "tag__name"
+            ):
+                tags[ticket_id].append(name)
+            pairs = Ticket.watchers.through.objects.filter(ticket_id__in=ids)
+            for ticket_id, user_id in pairs.order_by("user__username").values_list(
+                "ticket_id", "user_id"
+            ):
+                watchers[ticket_id].append(user_id)
+        for ticket in tickets:
+            ticket._page_values = {"tags": tags[ticket.pk], "watchers": watchers[ticket.pk]}
+        return super().to_representation(tickets)
+
+
 class TicketSerializer(serializers.ModelSerializer):
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.DateTimeField: DateTimeField,
+    }
     agency = CodeOrIdRelatedField(queryset=Agency.objects.all(), required=False)
     service = CodeOrIdRelatedField(queryset=Service.objects.all())
     request_type = serializers.PrimaryKeyRelatedField(
@@ -42,19 +116,16 @@ class TicketSerializer(serializers.ModelSerializer):
     urgency = serializers.IntegerField(min_value=1, max_value=3, required=False)
     priority = serializers.IntegerField(min_value=1, max_value=4, required=False)
     fields = serializers.JSONField(required=False)
-    watchers = serializers.PrimaryKeyRelatedField(
-        queryset=User.objects.all(), many=True, required=False
-    )
-    tags = serializers.SlugRelatedField(
-        slug_field="name", many=True, required=False, queryset=Tag.objects.all()
-    )
-    opened_at = serializers.DateTimeField(
+    watchers = _WatchersField(queryset=User.objects.all(), many=True, required=False)
+    tags = _TagsField(slug_field="name", many=True, required=False, queryset=Tag.objects.all())
+    opened_at = DateTimeField(
         required=False, help_text="Integrators only: a legacy opening time (past, with offset)."
     )
     url = serializers.SerializerMethodField()
 
     class Meta:
         model = Ticket
+        list_serializer_class = TicketListSerializer
         fields = [
             "id",
             "number",
@@ -94,7 +165,7 @@ class TicketSerializer(serializers.ModelSerializer):
         ]
 
     def get_url(self, ticket) -> str:
-        return reverse("tickets:detail", args=[ticket.number])
+        return ticket.page_url
 
     def to_internal_value(self, data):
         # Tags are free text: unknown ones are created by the operation, not rejected here.

@@ -39,6 +39,15 @@ class TicketViewSet(TenantScopedCreateReadViewSet):
     ordering = ["-opened_at", "-id"]
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if self.action == "list":
+            # A list row answers its related objects by id (the ``*_id`` columns), so the list
+            # needs none of the joins: 500 rows without 3,000 related instances to build. Tags
+            # and watchers are read for the whole page by TicketListSerializer.
+            queryset = queryset.select_related(None).prefetch_related(None)
+        return queryset
+
     def create(self, request, *args, **kwargs):
         return super().create(request, *args, **kwargs)
 
