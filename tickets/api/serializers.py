@@ -7,6 +7,7 @@ from rest_framework.relations import MANY_RELATION_KWARGS
 
 from catalog.models import RequestType, Service
 from sso.api.fields import CodeOrIdRelatedField, DateTimeField
+from sso.api.lists import RowReaderListSerializer
 from sso.models import Agency, Team, User
 from tickets import triage, workflow
 from tickets.models import Attachment, Comment, SatisfactionRating, Status, Tag, Ticket, TicketEvent
@@ -65,7 +66,7 @@ class _TagsField(_PageAwareMany, serializers.SlugRelatedField):
     pass
 
 
-class TicketListSerializer(serializers.ListSerializer):
+class TicketListSerializer(RowReaderListSerializer):
     """Many tickets: their tags and watchers read in one query each for the whole page.
 
     The same two queries a prefetch makes, in the prefetch's order (tag name, username), but
