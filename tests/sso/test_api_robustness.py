@@ -42,3 +42,20 @@ def test_garbage_never_causes_a_500(prefix, basename, api, org):
     for pk in ("999999999", "abc", "-1"):
         response = client.get(f"{url}{pk}/")
         assert response.status_code in (404, 400), (pk, response.status_code)
+
+
+def test_ordering_ties_are_broken_by_id_so_pages_are_stable(api, org):
+    from tests.factories import make_agency
+
+    for n in range(5):
+        make_agency(f"TIE{n}", level="city", end_user_count=7)
+    client = api.as_user(org.admin)
+    seen = []
+    for page in (1, 2, 3, 4):
+        body = client.get(
+            "/api/v1/agencies/", {"ordering": "end_user_count", "page_size": 2, "page": page}
+        ).json()
+        seen += [row["id"] for row in body.get("results", [])]
+    assert len(seen) == len(set(seen)) == 7  # two agencies of the org fixture and five ties
+    ties = [pk for pk in seen if pk not in (org.agency_a.pk, org.agency_b.pk)]
+    assert ties == sorted(ties)

@@ -145,7 +145,9 @@ def test_seed_demo_is_idempotent(db):
 
 def test_openapi_schema_is_valid_and_warning_free(tmp_path):
     # Integrators generate clients from it: every endpoint must describe itself cleanly.
-    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yml"))
+    call_command(
+        "spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yml")
+    )
     text = (tmp_path / "schema.yml").read_text()
     for path in ("/api/v1/tickets/", "/api/v1/sla-compliance/", "/api/v1/services/{id}/lifecycle/"):
         assert path in text
