@@ -150,17 +150,25 @@ def _collect(first: date, last: date) -> dict[tuple, list[int]]:
 
 
 def _store(model, rows: list, *, in_range, key: list[str], update: list[str]) -> int:
-    """Make ``in_range`` hold exactly ``rows``: upsert them by ``key``, and delete the keys an
-    earlier run stored that have no tickets now (a reopened, re-dated or cancelled ticket)."""
-    attnames = [model._meta.get_field(name).attname for name in key]
-    keep = {tuple(getattr(row, name) for name in attnames) for row in rows}
-    stale_ids = [
-        pk for pk, *values in in_range.values_list("pk", *attnames) if tuple(values) not in keep
-    ]
-    if stale_ids:
-        model.objects.filter(pk__in=stale_ids).delete()
+    """Make ``in_range`` hold exactly ``rows``, keyed by ``key``: insert new keys, update the
+    rows whose figures changed, leave unchanged rows alone (so a rerun writes almost nothing),
+    and delete the keys an earlier run stored that have no tickets now (a reopened, re-dated
+    or cancelled ticket). ``computed_at`` says when a row's figures last changed."""
+    key_names = [model._meta.get_field(name).attname for name in key]
+    figures = [name for name in update if name != "computed_at"]
+    stored = {
+        tuple(values[: len(key_names)]): values[len(key_names) :]
+        for values in in_range.values_list(*key_names, *figures, "pk")
+    }
+    changed = []
+    for row in rows:
+        previous = stored.pop(tuple(getattr(row, name) for name in key_names), None)
+        if previous is None or list(previous[:-1]) != [getattr(row, name) for name in figures]:
+            changed.append(row)
+    if stored:  # what is left has no tickets any more
+        model.objects.filter(pk__in=[values[-1] for values in stored.values()]).delete()
     model.objects.bulk_create(
-        rows, batch_size=2000, update_conflicts=True, unique_fields=key, update_fields=update
+        changed, batch_size=2000, update_conflicts=True, unique_fields=key, update_fields=update
     )
     return len(rows)
 

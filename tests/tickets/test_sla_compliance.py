@@ -239,3 +239,14 @@ def test_nightly_task_computes_yesterday(org, file_ticket):
     result = compute_sla_compliance.delay(days=14).get()
     assert result["days"] >= 1
     assert SlaComplianceDay.objects.filter(breached__gt=0).exists()
+
+
+def test_recompute_updates_figures_that_changed(org, file_ticket):
+    ticket = file_ticket(opened_at=ny(2026, 10, 2, 15, 0), impact=2, urgency=1)
+    compliance.compute_range(*OCTOBER)
+    assert _rows(metric="resolution") == {(date(2026, 10, 6), "AAA", 2, "resolution"): (0, 1)}
+    # The history arrives late: it was resolved Tue 10:00, before its 15:00 due time.
+    transition(ticket, Status.RESOLVED, acting_user=org.integrator, at=ny(2026, 10, 6, 10, 0))
+    compliance.compute_range(*OCTOBER)
+    assert _rows(metric="resolution") == {(date(2026, 10, 6), "AAA", 2, "resolution"): (1, 0)}
+    assert SlaComplianceMonth.objects.get(metric="resolution").compliance_pct == Decimal("100.00")
