@@ -82,7 +82,8 @@ def main() -> None:
     token = issue_api_token(agent)
     auth = {"HTTP_AUTHORIZATION": f"Token {token}"}
     cases = [
-        ("queue, first page", web, "/tickets/queue/", {}),
+        ("queue, first page (open tickets)", web, "/tickets/queue/?status=open", {}),
+        ("queue, all statuses", web, "/tickets/queue/?status=", {}),
         (
             "queue, filtered (status, priority)",
             web,
@@ -91,7 +92,7 @@ def main() -> None:
         ),
         ("queue, breached filter", web, "/tickets/queue/?breached=1", {}),
         ("queue, search", web, "/tickets/queue/?q=password", {}),
-        (f"queue, deep page ({deep_page})", web, f"/tickets/queue/?page={deep_page}", {}),
+        (f"queue, deep page ({deep_page})", web, f"/tickets/queue/?status=&page={deep_page}", {}),
         ("ticket page", web, f"/tickets/{number}/", {}),
         ("API tickets/, first page", api, "/api/v1/tickets/", auth),
         ("API tickets/, page_size=500", api, "/api/v1/tickets/?page_size=500", auth),

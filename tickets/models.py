@@ -226,6 +226,13 @@ class Ticket(models.Model):
             models.Index(fields=["assignee", "status"], name="ticket_assignee_status"),
             # The queue's default order (resolution due, then id): pages and deep pages walk it.
             models.Index(fields=["resolution_due_at", "id"], name="ticket_res_due_id"),
+            # The queue's first view (open tickets, most urgent first): a small partial index,
+            # so neither the count nor the page reads the closed history.
+            models.Index(
+                fields=["resolution_due_at", "id"],
+                condition=Q(status__in=sorted(OPEN_STATUSES)),
+                name="ticket_open_res_due",
+            ),
             # The breached filter (about one ticket in eight): its count and its pages in the
             # queue's order, from a small partial index.
             models.Index(

@@ -207,6 +207,9 @@ def queue(request):
     if not permissions.is_provider(user):
         return redirect("tickets:mine")
     _require_worker_page(user)
+    if not request.GET and not request.htmx:
+        # The queue is for work still owed: open tickets first; "Any status" stays one click away.
+        return redirect(f"{request.path}?status=open")
     params = request.GET
     tickets = queries.filter_queue(queries.ticket_list(user), params, user)
     order = params.get("order", "due")

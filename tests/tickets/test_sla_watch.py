@@ -125,3 +125,16 @@ def test_notices_page_and_badge(assigned_ticket, org, client):
     assert (
         assigned_ticket.number not in client.get("/notices/").content.decode()
     )  # notices are personal
+
+
+def test_queue_opens_on_open_tickets(client, org, assigned_ticket):
+    from tickets.models import Status
+    from tickets.workflow import transition
+
+    client.force_login(org.agent)
+    response = client.get("/tickets/queue/")
+    assert response.status_code == 302
+    assert response["Location"].endswith("?status=open")
+    transition(assigned_ticket, Status.CANCELLED, acting_user=org.agent)
+    assert assigned_ticket.number not in client.get("/tickets/queue/?status=open").content.decode()
+    assert assigned_ticket.number in client.get("/tickets/queue/?status=").content.decode()
