@@ -42,6 +42,19 @@ class FullTextMatch(Func):
 
 NUMBER_PATTERN = r"^[A-Za-z]{3}-\d{4}-\d+$"
 
+# "Due within N hours" beyond a century means any due time at all (and cannot overflow a date).
+MAX_DUE_HOURS = 24 * 365 * 100
+
+
+def whole_number(value) -> int | None:
+    """``value`` as an int when it is plain ASCII digits (an id from a form or query), else None.
+
+    ``str.isdigit`` alone is not enough: "²" passes it and ``int`` refuses it.
+    """
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        return int(value)
+    return None
+
 
 def ticket_list(user):
     """The tickets ``user`` may see, with what a list row shows."""
@@ -79,8 +92,9 @@ def id_or_code(field: str, value: str) -> Q:
     PostgreSQL knows the one id before it plans the scan and can walk an index that starts
     with it in the list's order (a join would make it sort every matching ticket).
     """
-    if value.isdigit():
-        return Q(**{f"{field}_id": int(value)})
+    pk = whole_number(value)
+    if pk is not None:
+        return Q(**{f"{field}_id": pk})
     related = Ticket._meta.get_field(field).related_model
     return Q(**{f"{field}_id": Subquery(related.objects.filter(code=value).values("pk")[:1])})
 
@@ -129,15 +143,15 @@ def filter_queue(queryset, params, user=None):
     team = params.get("team")
     if team == "mine" and user is not None:
         queryset = queryset.filter(team__in=user.teams.all())
-    elif team and team.isdigit():
-        queryset = queryset.filter(team_id=int(team))
+    elif whole_number(team) is not None:
+        queryset = queryset.filter(team_id=whole_number(team))
     assignee = params.get("assignee")
     if assignee == "me" and user is not None:
         queryset = queryset.filter(assignee=user)
     elif assignee == "none":
         queryset = queryset.filter(assignee__isnull=True)
-    elif assignee and assignee.isdigit():
-        queryset = queryset.filter(assignee_id=int(assignee))
+    elif whole_number(assignee) is not None:
+        queryset = queryset.filter(assignee_id=whole_number(assignee))
     priority = params.get("priority")
     if priority in ("1", "2", "3", "4"):
         queryset = queryset.filter(priority=int(priority))
@@ -153,10 +167,10 @@ def filter_queue(queryset, params, user=None):
         queryset = queryset.breached()
     elif breached in ("0", "false", "no"):
         queryset = queryset.filter(response_breached=False, resolution_breached=False)
-    due = params.get("due")
-    if due and due.isdigit():  # due within N hours, still running
+    due = whole_number(params.get("due"))
+    if due is not None:  # due within N hours, still running
         queryset = queryset.running().filter(
-            resolution_due_at__lte=timezone.now() + timedelta(hours=int(due))
+            resolution_due_at__lte=timezone.now() + timedelta(hours=min(due, MAX_DUE_HOURS))
         )
     opened_from = _aware(params.get("opened_from") or "")
     if opened_from:

@@ -55,6 +55,12 @@ def _ticket(request, number) -> Ticket:
     )
 
 
+def _team(request) -> Team | None:
+    """The team named by the POST field ``team``; None when missing, unknown or not an id."""
+    pk = queries.whole_number(request.POST.get("team"))
+    return Team.objects.filter(pk=pk).first() if pk else None
+
+
 def _page(request, queryset):
     try:
         size = int(request.GET.get("page_size", 50))
@@ -119,7 +125,12 @@ def new_ticket(request):
     service = None
     code = request.GET.get("service") or request.POST.get("service")
     if code:
-        service = Service.objects.filter(code=code).select_related("owner_team").first()
+        service = (
+            permissions.visible_services(Service.objects.all(), user)
+            .filter(code=code)
+            .select_related("owner_team")
+            .first()
+        )
         if service is None:
             raise Http404("No such service.")
     request_types = (
@@ -269,19 +280,17 @@ def _back(request, fallback):
 @require_POST
 def bulk_action(request):
     _require_worker_page(request.user)
-    ids = [int(i) for i in request.POST.getlist("ticket") if i.isdigit()]
+    ids = [pk for pk in map(queries.whole_number, request.POST.getlist("ticket")) if pk is not None]
     action = request.POST.get("action")
     if not ids:
         messages.warning(request, "Select at least one ticket.")
         return _back(request, "tickets:queue")
     try:
         if action == "assign":
-            team = Team.objects.filter(pk=request.POST.get("team") or 0).first()
-            assignee_id = request.POST.get("assignee")
+            team = _team(request)
+            assignee_id = queries.whole_number(request.POST.get("assignee"))
             assignee = (
-                User.objects.filter(pk=assignee_id).first()
-                if assignee_id and assignee_id.isdigit()
-                else False
+                User.objects.filter(pk=assignee_id).first() if assignee_id is not None else False
             )
             done = triage.bulk_assign(ids, acting_user=request.user, team=team, assignee=assignee)
             messages.success(request, f"Assigned {len(done)} tickets.")
@@ -456,12 +465,12 @@ def change_status(request, number):
 @require_POST
 def assign(request, number):
     ticket = _ticket(request, number)
-    team = Team.objects.filter(pk=request.POST.get("team") or 0).first()
+    team = _team(request)
     assignee_id = request.POST.get("assignee", "")
     if assignee_id == "me":
         assignee = request.user
-    elif assignee_id.isdigit():
-        assignee = User.objects.filter(pk=assignee_id).first()
+    elif queries.whole_number(assignee_id) is not None:
+        assignee = User.objects.filter(pk=queries.whole_number(assignee_id)).first()
     elif assignee_id == "none":
         assignee = None
     else:
@@ -478,7 +487,7 @@ def assign(request, number):
 @require_POST
 def escalate(request, number):
     ticket = _ticket(request, number)
-    team = Team.objects.filter(pk=request.POST.get("team") or 0).first()
+    team = _team(request)
     return _run(
         request,
         number,

@@ -19,7 +19,7 @@ from catalog.models import (
 
 def _by_id_or_code(queryset, field, value):
     value = value.strip()
-    if value.isdigit():
+    if value.isascii() and value.isdigit():
         return queryset.filter(**{f"{field}_id": int(value)})
     return queryset.filter(**{f"{field}__code": value})
 

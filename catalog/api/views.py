@@ -161,7 +161,9 @@ class ArticleViewSet(TenantScopedViewSet):
         if code:
             service = (
                 permissions.visible_services(Service.objects.all(), request.user)
-                .filter(**({"pk": code} if code.isdigit() else {"code": code}))
+                .filter(
+                    **({"pk": int(code)} if code.isascii() and code.isdigit() else {"code": code})
+                )
                 .first()
             )
         found = knowledge.suggest_articles(

@@ -28,7 +28,7 @@ class CodeOrIdFilter(django_filters.CharFilter):
     def filter(self, qs, value):
         if not value:
             return qs
-        lookup = {"pk": int(value)} if value.isdigit() else {"code": value}
+        lookup = {"pk": int(value)} if value.isascii() and value.isdigit() else {"code": value}
         pk = self.target.objects.filter(**lookup).values_list("pk", flat=True).first()
         if pk is None:
             raise ValidationError(
