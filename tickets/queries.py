@@ -100,16 +100,20 @@ def id_or_code(field: str, value: str) -> Q:
 
 
 def _aware(value: str, *, end: bool = False):
-    parsed = parse_datetime(value) if "T" in value or " " in value else None
-    if parsed is None:
-        day = parse_date(value)
-        if day is None:
-            return None
-        parsed = timezone.datetime.combine(day, timezone.datetime.min.time())
-        if end:
-            parsed += timedelta(days=1)
-    if timezone.is_naive(parsed):
-        parsed = timezone.make_aware(parsed, timezone.get_current_timezone())
+    """The time in ``value``, or None when it is not one (2026-13-45) or out of range."""
+    try:
+        parsed = parse_datetime(value) if "T" in value or " " in value else None
+        if parsed is None:
+            day = parse_date(value)
+            if day is None:
+                return None
+            parsed = timezone.datetime.combine(day, timezone.datetime.min.time())
+            if end:
+                parsed += timedelta(days=1)
+        if timezone.is_naive(parsed):
+            parsed = timezone.make_aware(parsed, timezone.get_current_timezone())
+    except (ValueError, OverflowError):
+        return None
     return parsed
 
 

@@ -67,9 +67,12 @@ def test_bulk_action_with_a_ticket_id_that_is_not_a_number_is_not_a_500(org, cli
         {"service": "²"},
         {"due": "²"},
         {"due": "100000000"},  # hours: past the last date Python can hold
+        {"opened_from": "2026-13-45"},  # well formed, not a date
+        {"opened_to": "2026-02-30T10:00"},
+        {"opened_to": "9999-12-31"},  # the day after is past the last date Python can hold
     ],
 )
-def test_queue_filters_that_are_not_numbers_are_not_a_500(org, client, ticket, params):
+def test_queue_filters_that_are_not_numbers_or_dates_are_not_a_500(org, client, ticket, params):
     client.force_login(org.agent)
     assert client.get(reverse("tickets:queue"), {"status": "open", **params}).status_code == 200
     client.force_login(org.requester_a)
