@@ -62,8 +62,8 @@ def test_agency_user_sees_only_own_agency(api, org, figures):
     monthly = api.as_user(org.requester_a).get("/api/v1/sla-compliance-monthly/").json()
     assert {r["agency"] for r in monthly["results"]} == {"AAA"}
     assert monthly["results"][0]["month"] == "2026-10"
-    other = api.as_user(org.requester_a).get("/api/v1/sla-compliance/", {"agency": "BBB"}).json()
-    assert other["count"] == 0
+    other = api.as_user(org.requester_a).get("/api/v1/sla-compliance/", {"agency": "BBB"})
+    assert other.status_code == 400  # another agency cannot be named (see below)
 
 
 @pytest.mark.parametrize(
@@ -198,3 +198,13 @@ def test_chart_is_daily_for_one_month_and_monthly_otherwise(org, figures):
         chart_json(org.requester_b, ReportFilters(date(2026, 10, 1), date(2026, 10, 1)))
     )
     assert [trace["name"] for trace in mine["data"]] == ["DESK"]
+
+
+def test_filters_name_only_what_the_caller_may_see(api, org, figures):
+    # Another agency's code answers like an unknown one: nothing is confirmed.
+    other = api.as_user(org.requester_a).get("/api/v1/sla-compliance/", {"agency": "BBB"})
+    unknown = api.as_user(org.requester_a).get("/api/v1/sla-compliance/", {"agency": "ZZZ"})
+    assert other.status_code == unknown.status_code == 400
+    assert (
+        api.as_user(org.admin).get("/api/v1/sla-compliance/", {"agency": "BBB"}).status_code == 200
+    )

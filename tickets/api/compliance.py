@@ -7,6 +7,7 @@ from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
 from catalog.models import Service
+from sso import permissions
 from sso.api.viewsets import TenantScopedReadOnlyViewSet
 from sso.models import Agency, Team
 from tickets import compliance
@@ -16,6 +17,14 @@ from tickets.compliance_models import (
     SlaComplianceMonth,
     TeamComplianceDay,
 )
+
+
+def _visible_targets(model, user):
+    """Only what the caller may see can be named: an unknown code and another agency's (or
+    an unpublished service's) code get the same 400, so the filter confirms nothing."""
+    if model is Service:
+        return permissions.visible_services(Service.objects.all(), user)
+    return permissions.visible(model.objects.all(), user)
 
 
 class CodeOrIdFilter(django_filters.CharFilter):
@@ -29,7 +38,8 @@ class CodeOrIdFilter(django_filters.CharFilter):
         if not value:
             return qs
         lookup = {"pk": int(value)} if value.isascii() and value.isdigit() else {"code": value}
-        pk = self.target.objects.filter(**lookup).values_list("pk", flat=True).first()
+        candidates = _visible_targets(self.target, self.parent.request.user)
+        pk = candidates.filter(**lookup).values_list("pk", flat=True).first()
         if pk is None:
             raise ValidationError(
                 {self.field_name: [f"No {self.target._meta.verbose_name} {value!r}."]}
