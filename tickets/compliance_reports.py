@@ -54,15 +54,20 @@ def _filtered(queryset, filters: ReportFilters, *, date_field: str, first: date,
     return queryset
 
 
-def monthly_by_service(user, filters: ReportFilters) -> list[dict]:
-    """One row per month, service and priority, summed over the agencies the user may see."""
-    rows = _filtered(
+def _month_rows(user, filters: ReportFilters):
+    """The month rows the user may see, narrowed by the report's filters."""
+    return _filtered(
         permissions.visible(SlaComplianceMonth.objects.all(), user),
         filters,
         date_field="month",
         first=filters.first_month,
         last=filters.last_month,
     )
+
+
+def monthly_by_service(user, filters: ReportFilters) -> list[dict]:
+    """One row per month, service and priority, summed over the agencies the user may see."""
+    rows = _month_rows(user, filters)
     summed = (
         rows.values("month", "service__code", "service__name", "priority")
         .annotate(met=Sum("met"), breached=Sum("breached"))
@@ -86,13 +91,7 @@ def monthly_by_service(user, filters: ReportFilters) -> list[dict]:
 
 
 def overall_by_month(user, filters: ReportFilters) -> list[dict]:
-    rows = _filtered(
-        permissions.visible(SlaComplianceMonth.objects.all(), user),
-        filters,
-        date_field="month",
-        first=filters.first_month,
-        last=filters.last_month,
-    )
+    rows = _month_rows(user, filters)
     out = []
     for row in (
         rows.values("month").annotate(met=Sum("met"), breached=Sum("breached")).order_by("month")
